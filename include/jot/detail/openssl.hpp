@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// OpenSSL 3 plumbing: owning handles, algorithms fetched once per process, error-queue hygiene.
+#pragma once
+
+#include <memory>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+
+#include "../algorithm.hpp"
+
+namespace jot::detail {
+
+struct evp_mac_ctx_deleter {
+    void operator()(EVP_MAC_CTX* p) const noexcept { EVP_MAC_CTX_free(p); }
+};
+struct evp_md_ctx_deleter {
+    void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
+};
+struct evp_pkey_deleter {
+    void operator()(EVP_PKEY* p) const noexcept { EVP_PKEY_free(p); }
+};
+struct evp_pkey_ctx_deleter {
+    void operator()(EVP_PKEY_CTX* p) const noexcept { EVP_PKEY_CTX_free(p); }
+};
+using mac_ctx_ptr = std::unique_ptr<EVP_MAC_CTX, evp_mac_ctx_deleter>;
+using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, evp_md_ctx_deleter>;
+using pkey_ptr = std::unique_ptr<EVP_PKEY, evp_pkey_deleter>;
+using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, evp_pkey_ctx_deleter>;
+
+/// Discards whatever OpenSSL left on this thread's error queue, so a failure inside jot never leaks into
+/// the caller's later ERR_get_error() (OpenSSL pushes entries even for an ordinary bad signature).
+inline void clear_openssl_errors() noexcept { ERR_clear_error(); }
+
+/// The process-wide HMAC EVP_MAC, fetched once (OpenSSL 3 fetches cost a lock and a lookup each).
+inline EVP_MAC* hmac_mac() noexcept {
+    static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    return mac;
+}
+
+/// The SHA-2 EVP_MD for 32, 48 or 64 octets of output, fetched once; nullptr for other sizes.
+inline EVP_MD* sha2_md(std::size_t octets) noexcept {
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+    static EVP_MD* const sha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
+    static EVP_MD* const sha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
+    switch (octets) {
+    case 32: return sha256;
+    case 48: return sha384;
+    case 64: return sha512;
+    default: return nullptr;
+    }
+}
+
+/// The OpenSSL digest name matching an algorithm's hash ("SHA2-256", ...); nullptr for EdDSA.
+inline const char* sha2_name(algorithm a) noexcept {
+    switch (hash_size(a)) {
+    case 32: return "SHA2-256";
+    case 48: return "SHA2-384";
+    case 64: return "SHA2-512";
+    default: return nullptr;
+    }
+}
+
+} // namespace jot::detail

@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+// jot's one error model: jot::errc codes, their coarse conditions, and the jot::error exception.
+#pragma once
+
+#include <string>
+#include <system_error>
+
+namespace jot {
+
+/// Every distinct failure jot reports. Each value is used for one failure only, so a caller (or a test)
+/// can tell exactly what was wrong. Compare with a `jot::condition` to branch on the kind of failure.
+enum class errc {
+    // -- malformed input (condition::malformed) --
+    token_too_large = 1,         ///< the token is longer than decode_options::max_token_size
+    token_not_compact,           ///< not exactly three '.'-separated segments
+    empty_segment,               ///< the header, payload or signature segment is empty
+    base64_padding,              ///< base64url text contains '=' (RFC 7515 §2 forbids padding)
+    base64_invalid_character,    ///< a character outside [A-Za-z0-9_-]
+    base64_invalid_length,       ///< length mod 4 == 1 cannot come from any byte string
+    base64_non_canonical,        ///< the unused trailing bits of the last character are not zero
+    invalid_utf8,                ///< header or payload bytes are not well-formed UTF-8
+    json_invalid,                ///< header or payload is not valid JSON text
+    json_not_object,             ///< header or payload is valid JSON but not an object
+    json_duplicate_member,       ///< an object names the same member twice (RFC 7515 §4)
+    json_too_deep,               ///< nesting deeper than decode_options::max_json_depth
+    header_missing_alg,          ///< the JOSE header has no "alg" member
+    header_invalid_member,       ///< a registered header member has the wrong JSON type
+    crit_invalid,                ///< "crit" is not a non-empty array of names of present, non-registered members
+    header_member_missing,       ///< a typed header getter was asked for a member the header does not have
+    claim_wrong_type,            ///< a registered claim has the wrong JSON type (never treated as absent)
+    numeric_date_out_of_range,   ///< a NumericDate is not finite or outside [0, 253402300799]
+
+    // -- authentication failed (condition::unauthenticated) --
+    signature_invalid,           ///< the signature does not verify under the selected key
+    signature_length_invalid,    ///< the signature has the wrong length for the algorithm and key
+    unsecured_token,             ///< "alg":"none": unsecured JWS is never accepted by a verifier
+    unsupported_algorithm,       ///< "alg" names no algorithm jot implements (names are case-sensitive)
+    algorithm_not_allowed,       ///< no key of the verifier is bound to the token's algorithm
+    key_not_found,               ///< keys exist for the algorithm, but none has the token's "kid"
+    crit_unsupported,            ///< "crit" names an extension jot does not implement (RFC 7515 §4.1.11)
+
+    // -- claims rejected by policy (condition::claims_rejected) --
+    token_expired,               ///< now >= exp + leeway (RFC 7519 §4.1.4)
+    token_not_yet_valid,         ///< now + leeway < nbf (RFC 7519 §4.1.5)
+    issued_in_future,            ///< iat > now + leeway
+    token_too_old,               ///< now - iat > max_age + leeway
+    expiration_missing,          ///< no "exp" and allow_missing_expiration() was not called
+    claim_missing,               ///< a claim the verifier requires (or a typed getter asked for) is absent
+    issuer_mismatch,             ///< "iss" differs from every expected issuer
+    audience_mismatch,           ///< no "aud" value equals an expected audience
+    audience_unexpected,         ///< the token has "aud" but the verifier expects none (RFC 7519 §4.1.3)
+    subject_mismatch,            ///< "sub" differs from the expected subject
+    type_mismatch,               ///< header "typ" is not the expected type
+    claim_mismatch,              ///< a custom claim differs from its expected value
+    claim_predicate_failed,      ///< a caller-supplied claim predicate returned false
+
+    // -- key problems (condition::bad_key) --
+    key_too_short,               ///< an HMAC secret shorter than the hash output (RFC 7518 §3.2)
+    key_too_weak,                ///< e.g. an RSA modulus under 2048 bits
+    key_algorithm_mismatch,      ///< the key's type or curve cannot be used with the algorithm
+    key_invalid,                 ///< the key material could not be parsed or is not a valid key
+    key_not_private,             ///< signing needs a private key, but a public one was given
+
+    // -- caller misuse (condition::misuse) --
+    invalid_argument,            ///< an argument is out of its documented range
+    leeway_too_large,            ///< leeway over 10 minutes
+    no_keys,                     ///< a verifier was built without any key
+    reserved_header_member,      ///< tried to set "alg" or "kid" by hand (they come from the key)
+    claim_not_serializable,      ///< a registered claim was given a value of the wrong type
+
+    // -- environment --
+    crypto_failure,              ///< OpenSSL failed for a reason unrelated to the input (e.g. allocation)
+};
+
+/// Coarse kinds of failure; compare an error_code with these to branch without listing every errc.
+enum class condition {
+    malformed = 1,    ///< the input is not a well-formed token
+    unauthenticated,  ///< the signature or algorithm could not be trusted
+    claims_rejected,  ///< authentic, but the claims or header fail the verifier's policy
+    bad_key,          ///< a key is unusable, too weak, or for another algorithm
+    misuse,           ///< the API was called in a way its contract forbids
+};
+
+namespace detail {
+
+inline condition condition_of(errc e) noexcept {
+    if (e <= errc::numeric_date_out_of_range) return condition::malformed;
+    if (e <= errc::crit_unsupported) return condition::unauthenticated;
+    if (e <= errc::claim_predicate_failed) return condition::claims_rejected;
+    if (e <= errc::key_not_private) return condition::bad_key;
+    return condition::misuse;
+}
+
+inline const char* message_of(errc e) noexcept {
+    switch (e) {
+    case errc::token_too_large: return "token is larger than the configured maximum size";
+    case errc::token_not_compact: return "token is not three base64url segments separated by '.'";
+    case errc::empty_segment: return "token has an empty header, payload or signature segment";
+    case errc::base64_padding: return "base64url text contains '=' padding, which JWS forbids";
+    case errc::base64_invalid_character: return "base64url text contains a character outside A-Z a-z 0-9 - _";
+    case errc::base64_invalid_length: return "base64url text has a length that no byte string encodes to";
+    case errc::base64_non_canonical: return "base64url text has non-zero unused trailing bits";
+    case errc::invalid_utf8: return "header or payload is not well-formed UTF-8";
+    case errc::json_invalid: return "header or payload is not valid JSON";
+    case errc::json_not_object: return "header or payload is JSON but not an object";
+    case errc::json_duplicate_member: return "a JSON object names the same member twice";
+    case errc::json_too_deep: return "JSON nesting is deeper than the configured maximum";
+    case errc::header_missing_alg: return "JOSE header has no \"alg\" member";
+    case errc::header_invalid_member: return "a registered JOSE header member has the wrong type";
+    case errc::crit_invalid: return "\"crit\" must be a non-empty array naming present extension members";
+    case errc::header_member_missing: return "the JOSE header has no such member";
+    case errc::claim_wrong_type: return "a registered claim has the wrong JSON type";
+    case errc::numeric_date_out_of_range: return "a NumericDate is not a finite number between 0 and 253402300799";
+    case errc::signature_invalid: return "signature does not verify";
+    case errc::signature_length_invalid: return "signature has the wrong length for the algorithm";
+    case errc::unsecured_token: return "unsecured token (\"alg\":\"none\") rejected";
+    case errc::unsupported_algorithm: return "\"alg\" names an algorithm jot does not implement";
+    case errc::algorithm_not_allowed: return "no verification key is bound to the token's algorithm";
+    case errc::key_not_found: return "no verification key has the token's \"kid\"";
+    case errc::crit_unsupported: return "\"crit\" names an extension jot does not implement";
+    case errc::token_expired: return "token has expired";
+    case errc::token_not_yet_valid: return "token is not valid yet (nbf is in the future)";
+    case errc::issued_in_future: return "token was issued in the future (iat is after now)";
+    case errc::token_too_old: return "token was issued longer ago than the allowed maximum age";
+    case errc::expiration_missing: return "token has no \"exp\" claim and the verifier requires one";
+    case errc::claim_missing: return "a required claim is missing";
+    case errc::issuer_mismatch: return "\"iss\" is not an expected issuer";
+    case errc::audience_mismatch: return "\"aud\" contains no expected audience";
+    case errc::audience_unexpected: return "token has \"aud\" but the verifier expects no audience";
+    case errc::subject_mismatch: return "\"sub\" is not the expected subject";
+    case errc::type_mismatch: return "header \"typ\" is not the expected type";
+    case errc::claim_mismatch: return "a claim differs from its expected value";
+    case errc::claim_predicate_failed: return "a claim check supplied by the caller failed";
+    case errc::key_too_short: return "HMAC secret is shorter than the hash output";
+    case errc::key_too_weak: return "key is too weak for the algorithm";
+    case errc::key_algorithm_mismatch: return "key cannot be used with this algorithm";
+    case errc::key_invalid: return "key material is not a valid key";
+    case errc::key_not_private: return "signing needs a private key";
+    case errc::invalid_argument: return "an argument is outside its allowed range";
+    case errc::leeway_too_large: return "leeway is larger than 10 minutes";
+    case errc::no_keys: return "a verifier needs at least one key";
+    case errc::reserved_header_member: return "\"alg\" and \"kid\" come from the key and cannot be set by hand";
+    case errc::claim_not_serializable: return "a registered claim was given a value of the wrong type";
+    case errc::crypto_failure: return "the cryptographic library failed";
+    }
+    return "unknown jot error";
+}
+
+class condition_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "jot.condition"; }
+    std::string message(int c) const override {
+        switch (static_cast<condition>(c)) {
+        case condition::malformed: return "malformed token";
+        case condition::unauthenticated: return "token not authenticated";
+        case condition::claims_rejected: return "token claims rejected";
+        case condition::bad_key: return "unusable key";
+        case condition::misuse: return "API misuse";
+        }
+        return "unknown jot condition";
+    }
+};
+
+} // namespace detail
+
+/// The category of jot::condition values.
+inline const std::error_category& condition_category() noexcept {
+    static const detail::condition_category_impl instance;
+    return instance;
+}
+
+/// The category of jot::errc values; equivalent() maps each code to its jot::condition.
+inline const std::error_category& error_category() noexcept {
+    class impl final : public std::error_category {
+    public:
+        const char* name() const noexcept override { return "jot"; }
+        std::string message(int e) const override { return detail::message_of(static_cast<errc>(e)); }
+        std::error_condition default_error_condition(int e) const noexcept override {
+            return {static_cast<int>(detail::condition_of(static_cast<errc>(e))), condition_category()};
+        }
+    };
+    static const impl instance;
+    return instance;
+}
+
+/// Makes an error_code of jot's category (found by ADL, so `std::error_code ec = errc::x` works).
+inline std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
+
+/// Makes an error_condition of jot's condition category.
+inline std::error_condition make_error_condition(condition c) noexcept {
+    return {static_cast<int>(c), condition_category()};
+}
+
+/// The exception thrown by result<T>::value() on an error: a std::system_error carrying the code.
+class error : public std::system_error {
+public:
+    explicit error(std::error_code ec) : std::system_error(ec) {}
+};
+
+} // namespace jot
+
+namespace std {
+template <> struct is_error_code_enum<jot::errc> : true_type {};
+template <> struct is_error_condition_enum<jot::condition> : true_type {};
+} // namespace std

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+// Umbrella header: every public jot header except dangerous.hpp, which must be included by name.
+#pragma once
+
+#include "algorithm.hpp"
+#include "base64url.hpp"
+#include "builder.hpp"
+#include "bytes.hpp"
+#include "claims.hpp"
+#include "clock.hpp"
+#include "error.hpp"
+#include "header.hpp"
+#include "keys.hpp"
+#include "result.hpp"
+#include "signer.hpp"
+#include "token.hpp"
+#include "verifier.hpp"
+#include "version.hpp"

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+// Compact JWS serialization (RFC 7515 §7.1): decoding limits, splitting, and the verified token type.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "algorithm.hpp"
+#include "base64url.hpp"
+#include "claims.hpp"
+#include "detail/json.hpp"
+#include "error.hpp"
+#include "header.hpp"
+#include "result.hpp"
+
+namespace jot {
+
+/// Bounds applied before any work is done on an untrusted token.
+struct decode_options {
+    /// Longest token accepted, in bytes (errc::token_too_large). 64 KiB is far above any real access or ID
+    /// token and keeps a hostile megabyte from being decoded or parsed at all.
+    std::size_t max_token_size = 64 * 1024;
+    /// Deepest JSON nesting accepted in the header or payload (errc::json_too_deep); the top-level object
+    /// counts as 1.
+    std::size_t max_json_depth = 32;
+};
+
+namespace detail {
+
+/// The three segments of a compact JWS, as views into the token.
+struct compact_parts {
+    std::string_view header;         ///< base64url of the protected header
+    std::string_view payload;        ///< base64url of the payload
+    std::string_view signature;      ///< base64url of the signature
+    std::string_view signing_input;  ///< header '.' payload (RFC 7515 §5.1)
+};
+
+/// Splits a compact JWS. Stops at the third '.', so a token of 100,000 dots costs one short scan.
+/// Errors: errc::token_too_large, errc::token_not_compact, errc::empty_segment (header or payload; an empty
+/// signature is reported so too, since jot never accepts unsecured JWS).
+inline result<compact_parts> split_compact(std::string_view token, const decode_options& opts) noexcept {
+    if (token.size() > opts.max_token_size) return errc::token_too_large;
+    const std::size_t d1 = token.find('.');
+    if (d1 == std::string_view::npos) return errc::token_not_compact;
+    const std::size_t d2 = token.find('.', d1 + 1);
+    if (d2 == std::string_view::npos) return errc::token_not_compact;
+    if (token.find('.', d2 + 1) != std::string_view::npos) return errc::token_not_compact;
+    compact_parts p;
+    p.header = token.substr(0, d1);
+    p.payload = token.substr(d1 + 1, d2 - d1 - 1);
+    p.signature = token.substr(d2 + 1);
+    p.signing_input = token.substr(0, d2);
+    if (p.header.empty() || p.payload.empty() || p.signature.empty()) return errc::empty_segment;
+    return p;
+}
+
+/// Decodes one base64url segment and parses it as a strict JSON object.
+template <class Json>
+result<Json> decode_json_segment(std::string_view b64, const decode_options& opts) {
+    auto text = base64url::decode<std::string>(b64);
+    if (!text) return text.error();
+    return parse_object<Json>(*text, opts.max_json_depth);
+}
+
+struct verified_token_access;
+
+} // namespace detail
+
+/// A token whose signature and claims a verifier has accepted. Only a verifier can make one, so holding a
+/// basic_verified_token proves verification succeeded (the type system carries the check).
+template <class Json = nlohmann::json>
+class basic_verified_token {
+public:
+    using json_type = Json;
+
+    /// The JOSE header.
+    const basic_header<Json>& header() const noexcept { return header_; }
+    /// The verified claim set.
+    const basic_claims<Json>& claims() const noexcept { return claims_; }
+    /// The algorithm that verified the signature.
+    jot::algorithm alg() const noexcept { return alg_; }
+
+private:
+    friend struct detail::verified_token_access;
+    basic_verified_token(basic_header<Json> h, basic_claims<Json> c, jot::algorithm a)
+        : header_(std::move(h)), claims_(std::move(c)), alg_(a) {}
+
+    basic_header<Json> header_;
+    basic_claims<Json> claims_;
+    jot::algorithm alg_;
+};
+
+/// The verified token over nlohmann::json.
+using verified_token = basic_verified_token<nlohmann::json>;
+
+namespace detail {
+struct verified_token_access {
+    template <class Json>
+    static basic_verified_token<Json> make(basic_header<Json> h, basic_claims<Json> c, jot::algorithm a) {
+        return basic_verified_token<Json>(std::move(h), std::move(c), a);
+    }
+};
+} // namespace detail
+
+} // namespace jot
