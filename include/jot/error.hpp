@@ -29,6 +29,9 @@ enum class errc {
     header_member_missing,       ///< a typed header getter was asked for a member the header does not have
     claim_wrong_type,            ///< a registered claim has the wrong JSON type (never treated as absent)
     numeric_date_out_of_range,   ///< a NumericDate is not finite or outside [0, 253402300799]
+    bearer_missing,              ///< the Authorization header value is empty (RFC 6750 §2.1)
+    bearer_wrong_scheme,         ///< the Authorization scheme is not "Bearer" (compared case-insensitively)
+    bearer_malformed,            ///< not exactly one b64token after "Bearer " (RFC 6750 §2.1)
 
     // -- authentication failed (condition::unauthenticated) --
     signature_invalid,           ///< the signature does not verify under the selected key
@@ -53,6 +56,7 @@ enum class errc {
     type_mismatch,               ///< header "typ" is not the expected type
     claim_mismatch,              ///< a custom claim differs from its expected value
     claim_predicate_failed,      ///< a caller-supplied claim predicate returned false
+    insufficient_scope,          ///< "scope"/"scp" lacks a scope the resource requires (RFC 6750 §3.1)
 
     // -- key problems (condition::bad_key) --
     key_too_short,               ///< an HMAC secret shorter than the hash output (RFC 7518 §3.2)
@@ -86,7 +90,7 @@ namespace detail {
 inline condition condition_of(errc e) noexcept {
     if (e <= errc::numeric_date_out_of_range) return condition::malformed;
     if (e <= errc::crit_unsupported) return condition::unauthenticated;
-    if (e <= errc::claim_predicate_failed) return condition::claims_rejected;
+    if (e <= errc::insufficient_scope) return condition::claims_rejected;
     if (e <= errc::key_not_private) return condition::bad_key;
     return condition::misuse;
 }
@@ -111,6 +115,9 @@ inline const char* message_of(errc e) noexcept {
     case errc::header_member_missing: return "the JOSE header has no such member";
     case errc::claim_wrong_type: return "a registered claim has the wrong JSON type";
     case errc::numeric_date_out_of_range: return "a NumericDate is not a finite number between 0 and 253402300799";
+    case errc::bearer_missing: return "no bearer credentials in the Authorization header";
+    case errc::bearer_wrong_scheme: return "Authorization scheme is not Bearer";
+    case errc::bearer_malformed: return "Authorization header is not \"Bearer\" followed by exactly one token";
     case errc::signature_invalid: return "signature does not verify";
     case errc::signature_length_invalid: return "signature has the wrong length for the algorithm";
     case errc::unsecured_token: return "unsecured token (\"alg\":\"none\") rejected";
@@ -131,6 +138,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::type_mismatch: return "header \"typ\" is not the expected type";
     case errc::claim_mismatch: return "a claim differs from its expected value";
     case errc::claim_predicate_failed: return "a claim check supplied by the caller failed";
+    case errc::insufficient_scope: return "token lacks a required scope";
     case errc::key_too_short: return "HMAC secret is shorter than the hash output";
     case errc::key_too_weak: return "key is too weak for the algorithm";
     case errc::key_algorithm_mismatch: return "key cannot be used with this algorithm";

@@ -4,6 +4,7 @@
 
 #include "algorithm.hpp"
 #include "base64url.hpp"
+#include "bearer.hpp"
 #include "builder.hpp"
 #include "bytes.hpp"
 #include "claims.hpp"
@@ -12,6 +13,7 @@
 #include "header.hpp"
 #include "keys.hpp"
 #include "result.hpp"
+#include "scope.hpp"
 #include "signer.hpp"
 #include "token.hpp"
 #include "verifier.hpp"
