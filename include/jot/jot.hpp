@@ -12,6 +12,7 @@
 #include "error.hpp"
 #include "header.hpp"
 #include "keys.hpp"
+#include "profiles.hpp"
 #include "result.hpp"
 #include "scope.hpp"
 #include "signer.hpp"

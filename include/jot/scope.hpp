@@ -39,12 +39,12 @@ bool scope_granted(const Json& v, std::string_view want) {
 /// (an empty required scope or one containing a space), errc::claim_wrong_type
 /// ("scope" not a string, "scp" neither a string nor an array of strings).
 template <class Json, class Range>
-result<void> require_scopes(const basic_claims<Json>& claims, const Range& required) {
-    const Json* v = claims.find("scope");
+result<void> require_scopes(const basic_claims<Json>& token_claims, const Range& required) {
+    const Json* v = token_claims.find("scope");
     if (v) {
         if (!v->is_string()) return errc::claim_wrong_type;
     } else {
-        v = claims.find("scp");
+        v = token_claims.find("scp");
         if (v) {
             if (v->is_array()) {
                 for (const auto& e : *v)
@@ -63,8 +63,8 @@ result<void> require_scopes(const basic_claims<Json>& claims, const Range& requi
 }
 
 template <class Json>
-result<void> require_scopes(const basic_claims<Json>& claims, std::initializer_list<std::string_view> required) {
-    return require_scopes<Json, std::initializer_list<std::string_view>>(claims, required);
+result<void> require_scopes(const basic_claims<Json>& token_claims, std::initializer_list<std::string_view> required) {
+    return require_scopes<Json, std::initializer_list<std::string_view>>(token_claims, required);
 }
 
 } // namespace jot

@@ -41,8 +41,10 @@ struct compact_parts {
 
 /// Splits a compact JWS. Stops at the third '.', so a token of 100,000 dots costs one short scan.
 /// Errors: errc::token_too_large, errc::token_not_compact, errc::empty_segment (header or payload; an empty
-/// signature is reported so too, since jot never accepts unsecured JWS).
-inline result<compact_parts> split_compact(std::string_view token, const decode_options& opts) noexcept {
+/// signature too, unless `allow_empty_signature`: the verifier sets it so that an unsecured JWS, whose
+/// signature is empty by RFC 7515 §6, is reported as errc::unsecured_token once its header is read).
+inline result<compact_parts> split_compact(std::string_view token, const decode_options& opts,
+                                           bool allow_empty_signature = false) noexcept {
     if (token.size() > opts.max_token_size) return errc::token_too_large;
     const std::size_t d1 = token.find('.');
     if (d1 == std::string_view::npos) return errc::token_not_compact;
@@ -54,7 +56,8 @@ inline result<compact_parts> split_compact(std::string_view token, const decode_
     p.payload = token.substr(d1 + 1, d2 - d1 - 1);
     p.signature = token.substr(d2 + 1);
     p.signing_input = token.substr(0, d2);
-    if (p.header.empty() || p.payload.empty() || p.signature.empty()) return errc::empty_segment;
+    if (p.header.empty() || p.payload.empty() || (p.signature.empty() && !allow_empty_signature))
+        return errc::empty_segment;
     return p;
 }
 

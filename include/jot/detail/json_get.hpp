@@ -43,7 +43,11 @@ result<numeric_date> numeric_date_from_json(const Json& v) noexcept {
         const double d = static_cast<double>(v.template get<typename Json::number_float_t>());
         if (!std::isfinite(d) || d < 0 || d > static_cast<double>(max_numeric_date_seconds))
             return errc::numeric_date_out_of_range;
-        return numeric_date(microseconds(static_cast<std::int64_t>(std::floor(d * 1e6))));
+        // Whole seconds and fraction apart: d - whole is exact, and rounding the fraction to the nearest
+        // microsecond keeps what the JSON text said (floor(d * 1e6) read 1.000001 as 1.000000).
+        const double whole = std::floor(d);
+        return numeric_date(microseconds(static_cast<std::int64_t>(whole) * 1000000 +
+                                         static_cast<std::int64_t>(std::llround((d - whole) * 1e6))));
     }
     return errc::claim_wrong_type;
 }

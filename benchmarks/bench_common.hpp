@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+// What every jot_bench algorithm shares: the typical token, the raw-OpenSSL floor pipeline, and the registry
+// that names benchmarks `<impl>/<ALG>/<op>` so scripts/bench_table.py can pair jot with its floor.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <nlohmann/json.hpp>
+
+#include <jot/base64url.hpp>
+#include <jot/builder.hpp>
+#include <jot/clock.hpp>
+#include <jot/signer.hpp>
+#include <jot/verifier.hpp>
+
+#include "alloc_counter.hpp"
+
+namespace jot_bench {
+
+// ---------------------------------------------------------------------------------------------------------
+// The typical access token: iss, sub, aud, iat, exp and three custom claims, about 300 bytes of payload.
+
+struct typical_claims {
+    std::string issuer = "https://auth.example.com";
+    std::string subject = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
+    std::string audience = "https://api.example.com/orders";
+    std::chrono::system_clock::time_point issued_at{std::chrono::seconds(1700000000)};
+    std::chrono::system_clock::time_point expires_at = issued_at + std::chrono::minutes(15);
+    std::string scope = "openid profile email orders:read orders:write";
+    std::string tenant_id = "acme-corporation-eu-west-1";
+    std::vector<std::string> roles = {"customer", "order-manager", "report-viewer"};
+
+    /// The moment the verifiers are fixed at: a minute after issue, so the token is valid.
+    std::chrono::system_clock::time_point verify_at() const { return issued_at + std::chrono::minutes(1); }
+};
+
+/// A time point as a NumericDate in whole seconds (RFC 7519 §2).
+inline std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Registry: every benchmark is `<impl>/<ALG>/<op>`; impl is "jot", "floor", or a peer library's name.
+
+/// Registers `fn` as the benchmark `<impl>/<alg>/<op>` and returns it for further options (threads, ...).
+inline benchmark::internal::Benchmark* add(std::string_view impl, std::string_view alg, std::string_view op,
+                                           std::function<void(benchmark::State&)> fn) {
+    std::string name;
+    name.append(impl).append("/").append(alg).append("/").append(op);
+    return benchmark::RegisterBenchmark(name.c_str(), [fn = std::move(fn)](benchmark::State& s) { fn(s); });
+}
+
+/// Runs `op` (returning true on success) once per iteration and reports the allocations per iteration as
+/// the counter "allocs". Stops with an error if `op` ever fails, so a broken case cannot look fast.
+template <class Op>
+void run_counted(benchmark::State& state, Op&& op) {
+    const std::uint64_t before = allocations();
+    for (auto _ : state) {
+        if (!op()) {
+            state.SkipWithError("operation failed");
+            break;
+        }
+    }
+    state.counters["allocs"] =
+        benchmark::Counter(static_cast<double>(allocations() - before), benchmark::Counter::kAvgIterations);
+}
+
+/// Set when a self-check fails; main() then refuses to run any benchmark.
+inline bool& setup_failed() {
+    static bool failed = false;
+    return failed;
+}
+
+/// Reports a failed self-check of `alg` and marks the setup failed; returns `ok`.
+inline bool check(bool ok, const std::string& alg, const char* what) {
+    if (!ok) {
+        std::fprintf(stderr, "jot_bench: %s self-check failed: %s\n", alg.c_str(), what);
+        setup_failed() = true;
+    }
+    return ok;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The floor: what a JWT costs with nothing in the way. Strict base64url (jot's decoder is the floor's too),
+// nlohmann::json DOMs for the header and the payload, and the raw crypto through a Crypto type:
+//
+//   struct Crypto {
+//       static constexpr std::size_t max_signature_size;           // octets
+//       std::size_t sign(std::string_view input, std::uint8_t* out) const;  // 0 on failure
+//       bool verify(std::string_view input, const std::uint8_t* sig, std::size_t n) const;
+//   };
+
+/// Longest header or payload the floor decodes (into a stack buffer, so decoding allocates nothing).
+inline constexpr std::size_t floor_segment_max = 4096;
+
+/// The two DOMs a floor verify leaves behind, as a caller would read them.
+struct floor_token {
+    nlohmann::json header;
+    nlohmann::json payload;
+};
+
+inline bool floor_parse_segment(std::string_view b64, nlohmann::json& out) {
+    if (jot::base64url::decoded_size(b64.size()) > floor_segment_max) return false;
+    std::uint8_t buf[floor_segment_max];
+    auto n = jot::base64url::decode_into(b64, buf);
+    if (!n) return false;
+    out = nlohmann::json::parse(buf, buf + *n, nullptr, /*allow_exceptions=*/false);
+    return out.is_object();
+}
+
+/// Floor verify: split, decode and parse the header, decode the signature and check it, then decode and
+/// parse the payload (the order jot uses; the cost is the same in any order).
+template <class Crypto>
+bool floor_verify(const Crypto& crypto, std::string_view token, floor_token& out) {
+    const std::size_t d1 = token.find('.');
+    if (d1 == std::string_view::npos) return false;
+    const std::size_t d2 = token.find('.', d1 + 1);
+    if (d2 == std::string_view::npos || token.find('.', d2 + 1) != std::string_view::npos) return false;
+    const std::string_view signing_input = token.substr(0, d2);
+    const std::string_view signature = token.substr(d2 + 1);
+
+    if (!floor_parse_segment(token.substr(0, d1), out.header)) return false;
+    if (jot::base64url::decoded_size(signature.size()) > Crypto::max_signature_size) return false;
+    std::uint8_t sig[Crypto::max_signature_size];
+    auto n = jot::base64url::decode_into(signature, sig);
+    if (!n || !crypto.verify(signing_input, sig, *n)) return false;
+    return floor_parse_segment(token.substr(d1 + 1, d2 - d1 - 1), out.payload);
+}
+
+/// Floor sign: build the header and claim objects, dump both, base64url them, sign, append the signature.
+template <class Crypto>
+std::string floor_sign(const Crypto& crypto, std::string_view alg, const typical_claims& c) {
+    nlohmann::json header = nlohmann::json::object();
+    header["alg"] = alg;
+    header["typ"] = "JWT";
+    nlohmann::json payload = nlohmann::json::object();
+    payload["iss"] = c.issuer;
+    payload["sub"] = c.subject;
+    payload["aud"] = c.audience;
+    payload["iat"] = unix_seconds(c.issued_at);
+    payload["exp"] = unix_seconds(c.expires_at);
+    payload["scope"] = c.scope;
+    payload["tenant_id"] = c.tenant_id;
+    payload["roles"] = c.roles;
+    const std::string h = header.dump();
+    const std::string p = payload.dump();
+
+    std::string out;
+    out.reserve(jot::base64url::encoded_size(h.size()) + jot::base64url::encoded_size(p.size()) +
+                jot::base64url::encoded_size(Crypto::max_signature_size) + 2);
+    jot::base64url::encode_append(jot::bytes_view(h), out);
+    out.push_back('.');
+    jot::base64url::encode_append(jot::bytes_view(p), out);
+    std::uint8_t sig[Crypto::max_signature_size];
+    const std::size_t n = crypto.sign(out, sig);
+    if (n == 0) return {};
+    out.push_back('.');
+    jot::base64url::encode_append(jot::bytes_view(sig, n), out);
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// jot's side: the same token through the public API a user would call.
+
+using bench_verifier = jot::basic_verifier<nlohmann::json, jot::fixed_clock>;
+
+inline jot::result<std::string> jot_sign(const jot::signer& key, const typical_claims& c) {
+    return jot::basic_builder<nlohmann::json, jot::fixed_clock>()
+        .issuer(c.issuer)
+        .subject(c.subject)
+        .audience(c.audience)
+        .issued_at(c.issued_at)
+        .expires_at(c.expires_at)
+        .claim("scope", c.scope)
+        .claim("tenant_id", c.tenant_id)
+        .claim("roles", c.roles)
+        .sign(key);
+}
+
+/// A verifier built once: the key, the expected issuer and audience, and a clock fixed inside the token's
+/// lifetime.
+inline jot::result<bench_verifier> make_verifier(std::shared_ptr<const jot::verification_key> key,
+                                                 const typical_claims& c) {
+    return jot::basic_verifier_builder<nlohmann::json, jot::fixed_clock>()
+        .key(std::move(key))
+        .expect_issuer(c.issuer)
+        .expect_audience(c.audience)
+        .clock(jot::fixed_clock{c.verify_at()})
+        .build();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// One call per algorithm: self-checks that jot and the floor agree, then registers
+// jot/<ALG>/sign, jot/<ALG>/verify, floor/<ALG>/sign and floor/<ALG>/verify.
+
+struct algorithm_options {
+    /// Same key and claims give the same token (HMAC, RSASSA-PKCS1-v1_5, EdDSA): jot's token and the
+    /// floor's must then be identical byte for byte.
+    bool deterministic = false;
+};
+
+template <class Crypto>
+void register_algorithm(std::string alg, std::shared_ptr<const jot::signer> signer,
+                        std::shared_ptr<const jot::verification_key> key, std::shared_ptr<const Crypto> crypto,
+                        algorithm_options opts = {}) {
+    struct fixture {
+        std::string alg;
+        typical_claims claims;
+        std::shared_ptr<const jot::signer> signer;
+        std::shared_ptr<const Crypto> crypto;
+        bench_verifier verifier;
+        std::string token; // signed once by jot; both verify benchmarks read it
+    };
+
+    const typical_claims claims;
+    auto verifier = make_verifier(key, claims);
+    if (!check(verifier.has_value(), alg, "the jot verifier could not be built")) return;
+    auto token = jot_sign(*signer, claims);
+    if (!check(token.has_value(), alg, "jot could not sign the typical token")) return;
+    auto fx = std::make_shared<const fixture>(
+        fixture{alg, claims, std::move(signer), std::move(crypto), std::move(*verifier), std::move(*token)});
+
+    // jot and the floor must do the same work, or the ratio means nothing.
+    const std::string floor_token_text = floor_sign(*fx->crypto, fx->alg, fx->claims);
+    floor_token parsed;
+    check(!floor_token_text.empty(), alg, "the floor could not sign");
+    check(fx->verifier.verify(floor_token_text).has_value(), alg, "jot rejects the floor's token");
+    check(floor_verify(*fx->crypto, fx->token, parsed), alg, "the floor rejects jot's token");
+    check(parsed.payload.dump().size() >= 250, alg, "the typical payload is shorter than intended");
+    if (opts.deterministic) check(floor_token_text == fx->token, alg, "jot's token differs from the floor's");
+    std::string forged = fx->token;
+    forged[forged.size() - 2] = forged[forged.size() - 2] == 'A' ? 'B' : 'A';
+    check(!fx->verifier.verify(forged).has_value(), alg, "jot accepts a forged signature");
+    check(!floor_verify(*fx->crypto, forged, parsed), alg, "the floor accepts a forged signature");
+    benchmark::AddCustomContext(alg + "_payload_bytes", std::to_string(parsed.payload.dump().size()));
+    benchmark::AddCustomContext(alg + "_token_bytes", std::to_string(fx->token.size()));
+
+    add("jot", alg, "sign", [fx](benchmark::State& s) {
+        run_counted(s, [&] {
+            auto t = jot_sign(*fx->signer, fx->claims);
+            benchmark::DoNotOptimize(t);
+            return t.has_value();
+        });
+    });
+    add("jot", alg, "verify", [fx](benchmark::State& s) {
+        run_counted(s, [&] {
+            auto v = fx->verifier.verify(fx->token);
+            benchmark::DoNotOptimize(v);
+            return v.has_value();
+        });
+    });
+    add("floor", alg, "sign", [fx](benchmark::State& s) {
+        run_counted(s, [&] {
+            auto t = floor_sign(*fx->crypto, fx->alg, fx->claims);
+            benchmark::DoNotOptimize(t);
+            return !t.empty();
+        });
+    });
+    add("floor", alg, "verify", [fx](benchmark::State& s) {
+        run_counted(s, [&] {
+            floor_token t;
+            const bool ok = floor_verify(*fx->crypto, fx->token, t);
+            benchmark::DoNotOptimize(t);
+            return ok;
+        });
+    });
+}
+
+/// Each algorithm family's file defines one of these; jot_bench.cpp calls them all.
+void register_hmac();
+
+} // namespace jot_bench
