@@ -55,6 +55,9 @@ TEST_CASE("every code maps to exactly the coarse condition of its group", "[erro
     REQUIRE(std::error_code(jot::errc::base64_padding) == jot::condition::malformed);
     REQUIRE(std::error_code(jot::errc::json_duplicate_member) == jot::condition::malformed);
     REQUIRE(std::error_code(jot::errc::numeric_date_out_of_range) == jot::condition::malformed);
+    REQUIRE(std::error_code(jot::errc::bearer_missing) == jot::condition::malformed);
+    REQUIRE(std::error_code(jot::errc::bearer_malformed) == jot::condition::malformed);
+    REQUIRE(std::error_code(jot::errc::insufficient_scope) == jot::condition::claims_rejected);
     REQUIRE(std::error_code(jot::errc::signature_invalid) == jot::condition::unauthenticated);
     REQUIRE(std::error_code(jot::errc::crit_unsupported) == jot::condition::unauthenticated);
     REQUIRE(std::error_code(jot::errc::token_expired) == jot::condition::claims_rejected);

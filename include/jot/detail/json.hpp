@@ -117,6 +117,9 @@ private:
 template <class Json>
 result<Json> parse_object(std::string_view text, std::size_t max_depth) {
     if (!is_valid_utf8(text)) return errc::invalid_utf8;
+    // A raw NUL is never valid JSON (RFC 8259 §7 requires it escaped in strings; it is not whitespace), but
+    // nlohmann's lexer reads it as end of input, which would accept `{...}\0<anything>`.
+    if (text.find('\0') != std::string_view::npos) return errc::json_invalid;
     Json root;
     strict_dom_builder<Json> sax(root, max_depth);
     const bool ok = Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
