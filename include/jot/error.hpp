@@ -64,6 +64,7 @@ enum class errc {
     key_algorithm_mismatch,      ///< the key's type or curve cannot be used with the algorithm
     key_invalid,                 ///< the key material could not be parsed or is not a valid key
     key_not_private,             ///< signing needs a private key, but a public one was given
+    key_use_mismatch,            ///< a JWK's "use" or "key_ops" does not allow signatures (RFC 7517 §4.2, §4.3)
 
     // -- caller misuse (condition::misuse) --
     invalid_argument,            ///< an argument is out of its documented range
@@ -88,10 +89,10 @@ enum class condition {
 namespace detail {
 
 inline condition condition_of(errc e) noexcept {
-    if (e <= errc::numeric_date_out_of_range) return condition::malformed;
+    if (e <= errc::bearer_malformed) return condition::malformed;
     if (e <= errc::crit_unsupported) return condition::unauthenticated;
     if (e <= errc::insufficient_scope) return condition::claims_rejected;
-    if (e <= errc::key_not_private) return condition::bad_key;
+    if (e <= errc::key_use_mismatch) return condition::bad_key;
     return condition::misuse;
 }
 
@@ -144,6 +145,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::key_algorithm_mismatch: return "key cannot be used with this algorithm";
     case errc::key_invalid: return "key material is not a valid key";
     case errc::key_not_private: return "signing needs a private key";
+    case errc::key_use_mismatch: return "the JWK's \"use\" or \"key_ops\" does not allow this operation";
     case errc::invalid_argument: return "an argument is outside its allowed range";
     case errc::leeway_too_large: return "leeway is larger than 10 minutes";
     case errc::no_keys: return "a verifier needs at least one key";
