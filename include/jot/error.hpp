@@ -65,6 +65,9 @@ enum class errc {
     key_invalid,                 ///< the key material could not be parsed or is not a valid key
     key_not_private,             ///< signing needs a private key, but a public one was given
     key_use_mismatch,            ///< a JWK's "use" or "key_ops" does not allow signatures (RFC 7517 §4.2, §4.3)
+    key_set_invalid,             ///< a JWK Set document is not an object with a "keys" array (RFC 7517 §5)
+    duplicate_key_id,            ///< a JWK repeats the "kid" an earlier key of the set has for the same algorithm
+    too_many_keys,               ///< a JWK Set holds more keys than jwk_set_options::max_keys
 
     // -- caller misuse (condition::misuse) --
     invalid_argument,            ///< an argument is out of its documented range
@@ -92,7 +95,7 @@ inline condition condition_of(errc e) noexcept {
     if (e <= errc::bearer_malformed) return condition::malformed;
     if (e <= errc::crit_unsupported) return condition::unauthenticated;
     if (e <= errc::insufficient_scope) return condition::claims_rejected;
-    if (e <= errc::key_use_mismatch) return condition::bad_key;
+    if (e <= errc::too_many_keys) return condition::bad_key;
     return condition::misuse;
 }
 
@@ -146,6 +149,9 @@ inline const char* message_of(errc e) noexcept {
     case errc::key_invalid: return "key material is not a valid key";
     case errc::key_not_private: return "signing needs a private key";
     case errc::key_use_mismatch: return "the JWK's \"use\" or \"key_ops\" does not allow this operation";
+    case errc::key_set_invalid: return "JWK Set is not an object with a \"keys\" array";
+    case errc::duplicate_key_id: return "JWK repeats a \"kid\" an earlier key has for the same algorithm";
+    case errc::too_many_keys: return "JWK Set holds more keys than allowed";
     case errc::invalid_argument: return "an argument is outside its allowed range";
     case errc::leeway_too_large: return "leeway is larger than 10 minutes";
     case errc::no_keys: return "a verifier needs at least one key";

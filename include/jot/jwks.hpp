@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: MIT
+// JWK Sets (RFC 7517 §5): parse a key set into verification keys, report what was skipped, write it back.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "algorithm.hpp"
+#include "detail/json.hpp"
+#include "detail/json_get.hpp"
+#include "error.hpp"
+#include "jwk.hpp"
+#include "key_source.hpp"
+#include "keys.hpp"
+#include "public_key.hpp"
+#include "result.hpp"
+#include "token.hpp"
+
+namespace jot {
+
+/// A JWK of the set that yields no key, and why. Inspect these to notice an identity provider publishing keys
+/// jot cannot use.
+struct skipped_key {
+    std::size_t index;       ///< position in the "keys" array
+    std::string kid;         ///< its "kid", if it had a string one
+    std::error_code reason;  ///< e.g. errc::key_too_weak, key_use_mismatch, algorithm_not_allowed, duplicate_key_id
+};
+
+/// How a JWK Set is read.
+struct jwk_set_options {
+    /// The algorithms keys may be bound to. A JWK with "alg" outside this list is skipped; a JWK without
+    /// "alg" is bound to every algorithm here that its type and curve allow (an RSA key without "alg" may
+    /// verify RS256..PS512 unless you narrow this list, which you should when you know the issuer's algorithm).
+    std::vector<algorithm> allowed_algorithms = {
+        algorithm::rs256, algorithm::rs384, algorithm::rs512, algorithm::ps256, algorithm::ps384,
+        algorithm::ps512, algorithm::es256, algorithm::es384, algorithm::es512, algorithm::es256k,
+        algorithm::eddsa, algorithm::ed25519, algorithm::ed448};
+    /// Symmetric ("oct") keys are skipped unless this is set and HS* algorithms are allowed: a published key
+    /// set is public, so a secret in it is a mistake (or an attack).
+    bool allow_symmetric = false;
+    /// JWKs beyond this many are skipped (errc::too_many_keys), bounding the work a hostile document causes.
+    std::size_t max_keys = 64;
+    /// Limits for the document's text (size, JSON depth).
+    decode_options limits{};
+};
+
+/// The usable keys of a JWK Set, each bound to one algorithm, in document order, with the JWKs that were
+/// skipped and why. Immutable once made; share it freely.
+class jwk_set {
+public:
+    /// An empty set.
+    jwk_set() = default;
+
+    /// Parses JWK Set text strictly (UTF-8, one JSON object, no duplicate members, bounded size and depth) and
+    /// reads it with from_json. Errors: the malformed codes for the text, errc::key_set_invalid.
+    template <class Json = nlohmann::json>
+    static result<jwk_set> parse(std::string_view text, const jwk_set_options& options = {}) {
+        if (text.size() > options.limits.max_token_size) return errc::token_too_large;
+        auto doc = detail::parse_object<Json>(text, options.limits.max_json_depth);
+        if (!doc) return doc.error();
+        return from_json(*doc, options);
+    }
+
+    /// Reads a parsed JWK Set: an object whose "keys" member is an array. Each JWK becomes one key per
+    /// algorithm it may serve; a JWK that cannot be used (unsupported type or curve, too weak, "use":"enc",
+    /// "key_ops" without "verify", an "alg" not allowed, a private-only or malformed member, a "kid" already
+    /// taken for the same algorithm by an earlier JWK) is skipped with its reason, never failing the set.
+    /// Duplicate "kid"s resolve deterministically: the first JWK in document order keeps the kid for that
+    /// algorithm. Errors: errc::key_set_invalid (not an object, or no "keys" array).
+    template <class Json>
+    static result<jwk_set> from_json(const Json& doc, const jwk_set_options& options = {}) {
+        if (!doc.is_object()) return errc::key_set_invalid;
+        const Json* keys = detail::find_member(doc, "keys");
+        if (!keys || !keys->is_array()) return errc::key_set_invalid;
+        jwk_set out;
+        std::size_t index = 0;
+        for (const auto& jwk : *keys) {
+            out.add(jwk, index++, options);
+        }
+        return out;
+    }
+
+    /// The usable keys (each bound to one algorithm).
+    const key_list& keys() const noexcept { return keys_; }
+    /// The same keys, shareable with a verifier without copying.
+    std::shared_ptr<const key_list> shared_keys() const { return std::make_shared<const key_list>(keys_); }
+    /// The JWKs that yielded no key.
+    const std::vector<skipped_key>& skipped() const noexcept { return skipped_; }
+    bool empty() const noexcept { return keys_.empty(); }
+
+    /// The set as JSON with public keys only: one JWK per source JWK that yielded a key ("alg" is written when
+    /// the source JWK had one or yielded a single algorithm). Symmetric keys are never written.
+    /// Errors: errc::key_invalid, errc::crypto_failure.
+    template <class Json = nlohmann::json>
+    result<Json> to_json() const {
+        Json arr = Json::array();
+        std::size_t last_source = static_cast<std::size_t>(-1);
+        for (std::size_t i = 0; i < keys_.size(); ++i) {
+            if (sources_[i].source == last_source) continue;
+            last_source = sources_[i].source;
+            const public_key* pk = sources_[i].pub.get();
+            if (!pk) continue;
+            auto j = to_jwk<Json>(*pk);
+            if (!j) return j.error();
+            if (!sources_[i].single_alg) j->erase("alg");
+            arr.push_back(std::move(*j));
+        }
+        Json doc = Json::object();
+        doc["keys"] = std::move(arr);
+        return doc;
+    }
+
+private:
+    struct source_info {
+        std::size_t source;
+        bool single_alg;
+        std::shared_ptr<const public_key> pub; // null for a symmetric key, which is never written out
+    };
+    struct made_key {
+        std::shared_ptr<const verification_key> key;
+        std::shared_ptr<const public_key> pub;
+    };
+
+    template <class Json>
+    void add(const Json& jwk, std::size_t index, const jwk_set_options& options) {
+        std::string kid;
+        if (const Json* k = jwk.is_object() ? detail::find_member(jwk, "kid") : nullptr; k && k->is_string())
+            kid = k->template get_ref<const typename Json::string_t&>();
+        auto skip = [&](std::error_code why) { skipped_.push_back(skipped_key{index, kid, why}); };
+        if (index >= options.max_keys) return skip(errc::too_many_keys);
+        if (!jwk.is_object()) return skip(errc::key_invalid);
+
+        const Json* kty = detail::find_member(jwk, "kty");
+        const bool symmetric = kty && kty->is_string() && kty->template get_ref<const typename Json::string_t&>() == "oct";
+        if (symmetric && !options.allow_symmetric) return skip(errc::key_algorithm_mismatch);
+
+        auto allowed = [&](algorithm a) {
+            for (algorithm x : options.allowed_algorithms)
+                if (x == a) return true;
+            return false;
+        };
+        auto make = [&](std::optional<algorithm> a) -> result<made_key> {
+            if (symmetric) {
+                auto k = hmac_key_from_jwk(jwk, a);
+                if (!k) return k.error();
+                return made_key{std::make_shared<const hmac_key>(std::move(*k)), nullptr};
+            }
+            auto k = public_key_from_jwk(jwk, a);
+            if (!k) return k.error();
+            auto pub = std::make_shared<const public_key>(std::move(*k));
+            return made_key{pub, pub};
+        };
+
+        std::vector<made_key> made;
+        std::error_code first_error;
+        if (detail::find_member(jwk, "alg")) {
+            auto k = make(std::nullopt);
+            if (!k) return skip(k.error());
+            if (!allowed(k->key->alg())) return skip(errc::algorithm_not_allowed);
+            made.push_back(std::move(*k));
+        } else {
+            for (algorithm a : options.allowed_algorithms) {
+                auto k = make(a);
+                if (k) {
+                    made.push_back(std::move(*k));
+                } else if (k.error() != errc::key_algorithm_mismatch && !first_error) {
+                    first_error = k.error(); // a real defect (too weak, malformed): the same for every alg
+                    break;
+                }
+            }
+            if (made.empty()) return skip(first_error ? first_error : make_error_code(errc::algorithm_not_allowed));
+        }
+
+        bool kept_any = false;
+        for (auto& m : made) {
+            if (!kid.empty() && taken(kid, m.key->alg())) continue;
+            keys_.push_back(std::move(m.key));
+            sources_.push_back(source_info{index, made.size() == 1, std::move(m.pub)});
+            kept_any = true;
+        }
+        if (!kept_any) skip(errc::duplicate_key_id);
+    }
+
+    bool taken(std::string_view kid, algorithm a) const noexcept {
+        for (const auto& k : keys_)
+            if (k->alg() == a && k->key_id() == kid) return true;
+        return false;
+    }
+
+    key_list keys_;
+    std::vector<source_info> sources_;
+    std::vector<skipped_key> skipped_;
+};
+
+} // namespace jot
