@@ -22,6 +22,7 @@
 #include "clock.hpp"
 #include "error.hpp"
 #include "header.hpp"
+#include "key_source.hpp"
 #include "result.hpp"
 #include "signer.hpp"
 #include "token.hpp"
@@ -58,6 +59,10 @@ inline bool is_registered_header_name(std::string_view n) noexcept {
         if (n == r) return true;
     return false;
 }
+
+/// Most keys of a key source tried for a token without "kid" (a token with one is checked only against keys
+/// with that kid, and keys without any).
+inline constexpr std::size_t max_keys_without_kid = 4;
 
 /// Longest signature jot decodes: an RSA-8192 signature. Longer is rejected before decoding.
 inline constexpr std::size_t max_signature_octets = 1024;
@@ -111,7 +116,8 @@ private:
     friend class basic_verifier_builder<Json, Clock>;
 
     struct settings {
-        std::vector<std::shared_ptr<const verification_key>> keys;
+        key_list keys;
+        std::shared_ptr<const key_source> source;
         std::vector<std::string> issuers, audiences, types, required;
         std::vector<std::pair<std::string, Json>> expected;
         std::vector<std::function<bool(const basic_claims<Json>&)>> predicates;
@@ -151,21 +157,64 @@ private:
         if (!n) return n.error();
         const bytes_view sv(sig, *n);
 
-        auto kid = h.key_id();
-        bool alg_matched = false;
-        std::error_code last = make_error_code(errc::key_not_found);
-        for (const auto& k : s_.keys) {
-            if (k->alg() != alg) continue;
-            alg_matched = true;
-            // With a "kid" in the header, a key with another kid is never tried; keys without a kid are.
-            if (kid && !k->key_id().empty() && k->key_id() != *kid) continue;
-            auto r = k->verify(p.signing_input, sv);
-            if (r) return {};
-            last = r.error();
+        auto kid_r = h.key_id();
+        const std::string_view kid = kid_r ? *kid_r : std::string_view();
+        key_attempt attempt{alg, kid, kid_r.has_value(), p.signing_input, sv};
+        attempt.try_keys(s_.keys, /*bounded=*/false);
+        if (attempt.verified) return {};
+        if (s_.source) {
+            attempt.try_keys(*s_.source->current_keys(), /*bounded=*/true);
+            if (attempt.verified) return {};
+            // A kid no current key has may be a rotation the source has not seen yet (RFC 7517 §4.5).
+            if (attempt.has_kid && !attempt.kid_seen) {
+                if (auto fresh = s_.source->refresh_for_unknown_kid(kid)) {
+                    attempt.try_keys(*fresh, /*bounded=*/true);
+                    if (attempt.verified) return {};
+                }
+            }
         }
-        if (!alg_matched) return errc::algorithm_not_allowed;
-        return last;
+        if (!attempt.alg_matched) return errc::algorithm_not_allowed;
+        if (!attempt.tried) return errc::key_not_found;
+        return attempt.last;
     }
+
+    /// One signature check over candidate keys: only keys of the token's algorithm; with a "kid", keys with
+    /// another kid are skipped (keys without a kid are tried); from a key source, at most
+    /// max_keys_without_kid keys are tried for a token that names none, so a set of many keys cannot be made
+    /// to cost many signature checks per token.
+    struct key_attempt {
+        algorithm alg;
+        std::string_view kid;
+        bool has_kid;
+        std::string_view signing_input;
+        bytes_view signature;
+        bool alg_matched = false;
+        bool kid_seen = false;
+        bool verified = false;
+        std::size_t tried = 0;
+        std::error_code last = make_error_code(errc::key_not_found);
+
+        void try_keys(const key_list& keys, bool bounded) {
+            std::size_t tried_here = 0;
+            for (const auto& k : keys) {
+                if (verified) return;
+                if (!k || k->alg() != alg) continue;
+                alg_matched = true;
+                const std::string_view key_kid = k->key_id();
+                if (has_kid && !key_kid.empty()) {
+                    if (key_kid != kid) continue;
+                    kid_seen = true;
+                } else if (bounded && tried_here >= detail::max_keys_without_kid) {
+                    continue;
+                }
+                ++tried;
+                ++tried_here;
+                auto r = k->verify(signing_input, signature);
+                if (r) verified = true;
+                else last = r.error();
+            }
+        }
+    };
 
     result<void> check_type(const basic_header<Json>& h) const {
         if (s_.ignore_type) return {};
@@ -267,6 +316,19 @@ public:
         return key(std::shared_ptr<const verification_key>(std::make_shared<std::decay_t<Key>>(std::forward<Key>(k))));
     }
 
+    /// Adds every key of a list (e.g. jwk_set::keys()).
+    basic_verifier_builder& keys(const key_list& list) {
+        for (const auto& k : list) key(k);
+        return *this;
+    }
+    /// Takes keys from a source asked on every verification (e.g. a rotating jwks_source), after the keys
+    /// added with key(). A token whose "kid" no current key has makes the source refresh (rate-limited).
+    basic_verifier_builder& key_source(std::shared_ptr<const jot::key_source> source) {
+        if (source) s_.source = std::move(source);
+        else if (!deferred_) deferred_ = make_error_code(errc::invalid_argument);
+        return *this;
+    }
+
     /// "iss" must equal `issuer` exactly (case-sensitive, RFC 7519 §4.1.1). Several calls accept any of them.
     basic_verifier_builder& expect_issuer(std::string issuer) {
         s_.issuers.push_back(std::move(issuer));
@@ -360,7 +422,7 @@ public:
     /// leeway or max_age, a null key, expect_audience together with ignore_audience).
     result<verifier_type> build() const {
         if (deferred_) return deferred_;
-        if (s_.keys.empty()) return errc::no_keys;
+        if (s_.keys.empty() && !s_.source) return errc::no_keys;
         if (leeway_ < std::chrono::microseconds::zero()) return errc::invalid_argument;
         if (leeway_ > std::chrono::minutes(10)) return errc::leeway_too_large;
         if (s_.has_max_age && s_.max_age < std::chrono::microseconds::zero()) return errc::invalid_argument;
