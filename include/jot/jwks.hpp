@@ -171,12 +171,25 @@ private:
                 auto k = make(a);
                 if (k) {
                     made.push_back(std::move(*k));
-                } else if (k.error() != errc::key_algorithm_mismatch && !first_error) {
-                    first_error = k.error(); // a real defect (too weak, malformed): the same for every alg
-                    break;
+                } else if (k.error() != errc::key_algorithm_mismatch) {
+                    if (!first_error) first_error = k.error();
+                    // A secret too short for HS512 may still serve HS256 (RFC 7518 §3.2); any other defect (too
+                    // weak, malformed) is the same for every algorithm.
+                    if (k.error() != errc::key_too_short) break;
                 }
             }
-            if (made.empty()) return skip(first_error ? first_error : make_error_code(errc::algorithm_not_allowed));
+            if (made.empty() && !first_error) {
+                // Nothing allowed fits: "not allowed" only if another algorithm would, else the key serves no JWS
+                // algorithm at all (e.g. an X25519 key agreement key).
+                first_error = make_error_code(errc::key_algorithm_mismatch);
+                for (algorithm a : all_algorithms) {
+                    if (!allowed(a) && make(a)) {
+                        first_error = make_error_code(errc::algorithm_not_allowed);
+                        break;
+                    }
+                }
+            }
+            if (made.empty()) return skip(first_error);
         }
 
         bool kept_any = false;

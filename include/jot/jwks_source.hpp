@@ -83,8 +83,9 @@ public:
         std::unique_lock<std::mutex> lock(m_);
         const time_point now = clock_.now();
         if (in_flight_) {
+            const auto before = keys_;
             cv_.wait(lock, [&] { return !in_flight_; });
-            return usable(clock_.now()) ? keys_ : nullptr;
+            return usable(clock_.now()) && keys_ != before ? keys_ : nullptr;
         }
         if (unknown_kid_refreshed_ && now < last_unknown_kid_refresh_ + options_.unknown_kid_cooldown) return nullptr;
         if (attempted_ && now < next_attempt_) return nullptr;
@@ -132,6 +133,20 @@ private:
         std::error_code error;
         std::shared_ptr<const jwk_set> fresh;
         std::chrono::seconds ttl = options_.default_ttl;
+        // A fetch function (or an allocation) that throws must not leave in_flight_ set, or every later caller
+        // would wait forever: the attempt counts as failed and the exception reaches this caller.
+        struct unwind_guard {
+            const basic_jwks_source* self;
+            std::unique_lock<std::mutex>& lock;
+            bool done = false;
+            ~unwind_guard() {
+                if (done) return;
+                lock.lock();
+                self->next_attempt_ = self->clock_.now() + self->options_.retry_after_failure;
+                self->in_flight_ = false;
+                self->cv_.notify_all();
+            }
+        } guard{this, lock};
         {
             auto doc = fetch_ ? fetch_() : result<jwks_document>(errc::invalid_argument);
             if (!doc) {
@@ -144,7 +159,9 @@ private:
                 if (doc->max_age) ttl = *doc->max_age;
             }
         }
-        ttl = std::clamp(ttl, options_.min_ttl, options_.max_ttl);
+        guard.done = true;
+        // Not std::clamp: min_ttl > max_ttl is a caller's mistake, not undefined behaviour; min_ttl wins.
+        ttl = std::max(options_.min_ttl, std::min(ttl, options_.max_ttl));
         lock.lock();
         const time_point now = clock_.now();
         if (fresh) {
