@@ -71,10 +71,11 @@ public:
 
     /// Reads a parsed JWK Set: an object whose "keys" member is an array. Each JWK becomes one key per
     /// algorithm it may serve; a JWK that cannot be used (unsupported type or curve, too weak, "use":"enc",
-    /// "key_ops" without "verify", an "alg" not allowed, a private-only or malformed member, a "kid" already
-    /// taken for the same algorithm by an earlier JWK) is skipped with its reason, never failing the set.
-    /// Duplicate "kid"s resolve deterministically: the first JWK in document order keeps the kid for that
-    /// algorithm. Errors: errc::key_set_invalid (not an object, or no "keys" array).
+    /// "key_ops" without "verify", an "alg" not allowed, a malformed member) is skipped with its reason,
+    /// never failing the set. A "kid" that two JWKs give for the same algorithm is ambiguous: every key with
+    /// that kid and algorithm is dropped (skipped as errc::duplicate_key_id), so jot never guesses which one
+    /// the issuer meant; the same kid on keys of different algorithms (RFC 7517 §4.5 allows it across key
+    /// types) is fine. Errors: errc::key_set_invalid (not an object, or no "keys" array).
     template <class Json>
     static result<jwk_set> from_json(const Json& doc, const jwk_set_options& options = {}) {
         if (!doc.is_object()) return errc::key_set_invalid;
@@ -85,6 +86,7 @@ public:
         for (const auto& jwk : *keys) {
             out.add(jwk, index++, options);
         }
+        out.drop_ambiguous_kids();
         return out;
     }
 
@@ -136,6 +138,7 @@ private:
             kid = k->template get_ref<const typename Json::string_t&>();
         auto skip = [&](std::error_code why) { skipped_.push_back(skipped_key{index, kid, why}); };
         if (index >= options.max_keys) return skip(errc::too_many_keys);
+        note_declared_claim(jwk, index, kid);
         if (!jwk.is_object()) return skip(errc::key_invalid);
 
         const Json* kty = detail::find_member(jwk, "kty");
@@ -192,25 +195,67 @@ private:
             if (made.empty()) return skip(first_error);
         }
 
-        bool kept_any = false;
         for (auto& m : made) {
-            if (!kid.empty() && taken(kid, m.key->alg())) continue;
             keys_.push_back(std::move(m.key));
             sources_.push_back(source_info{index, made.size() == 1, std::move(m.pub)});
-            kept_any = true;
         }
-        if (!kept_any) skip(errc::duplicate_key_id);
     }
 
-    bool taken(std::string_view kid, algorithm a) const noexcept {
-        for (const auto& k : keys_)
-            if (k->alg() == a && k->key_id() == kid) return true;
-        return false;
+    // A signature JWK (no "use", or "use":"sig") that names a kid and an "alg" claims that pair, even when it
+    // turns out unusable: an issuer publishing two keys under one (kid, alg), one of them broken, is just as
+    // ambiguous as with two good ones.
+    template <class Json>
+    void note_declared_claim(const Json& jwk, std::size_t index, const std::string& kid) {
+        if (kid.empty() || !jwk.is_object()) return;
+        if (const Json* use = detail::find_member(jwk, "use"))
+            if (!use->is_string() || use->template get_ref<const typename Json::string_t&>() != "sig") return;
+        const Json* a = detail::find_member(jwk, "alg");
+        if (!a || !a->is_string()) return;
+        auto alg = algorithm_from_string(a->template get_ref<const typename Json::string_t&>());
+        if (alg) declared_.push_back(declared_claim{index, kid, *alg});
     }
+
+    // Removes every key whose (kid, algorithm) another JWK of the set also has or declares, and records each
+    // affected JWK once as skipped. Quadratic, but max_keys bounds the set.
+    void drop_ambiguous_kids() {
+        std::vector<bool> drop(keys_.size(), false);
+        for (std::size_t i = 0; i < keys_.size(); ++i) {
+            if (keys_[i]->key_id().empty()) continue;
+            for (std::size_t j = i + 1; j < keys_.size(); ++j)
+                if (sources_[i].source != sources_[j].source && keys_[i]->alg() == keys_[j]->alg() &&
+                    keys_[i]->key_id() == keys_[j]->key_id())
+                    drop[i] = drop[j] = true;
+            for (const auto& d : declared_)
+                if (d.source != sources_[i].source && d.alg == keys_[i]->alg() && d.kid == keys_[i]->key_id())
+                    drop[i] = true;
+        }
+        key_list kept;
+        std::vector<source_info> kept_sources;
+        std::size_t last_reported = static_cast<std::size_t>(-1);
+        for (std::size_t i = 0; i < keys_.size(); ++i) {
+            if (!drop[i]) {
+                kept.push_back(std::move(keys_[i]));
+                kept_sources.push_back(std::move(sources_[i]));
+            } else if (sources_[i].source != last_reported) {
+                last_reported = sources_[i].source;
+                skipped_.push_back(skipped_key{sources_[i].source, std::string(keys_[i]->key_id()),
+                                               make_error_code(errc::duplicate_key_id)});
+            }
+        }
+        keys_ = std::move(kept);
+        sources_ = std::move(kept_sources);
+    }
+
+    struct declared_claim {
+        std::size_t source;
+        std::string kid;
+        algorithm alg;
+    };
 
     key_list keys_;
     std::vector<source_info> sources_;
     std::vector<skipped_key> skipped_;
+    std::vector<declared_claim> declared_;
 };
 
 } // namespace jot
