@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// The jot command-line tool's shared pieces: exit statuses, the failure type, options of each command.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <jot/algorithm.hpp>
+#include <jot/error.hpp>
+#include <jot/signer.hpp>
+
+namespace jot_cli {
+
+/// Exit statuses: scripts branch on these, so they never change.
+inline constexpr int exit_ok = 0;        ///< the command did what was asked
+inline constexpr int exit_rejected = 1;  ///< the token was rejected (or, for decode, is not a well-formed JWT)
+inline constexpr int exit_usage = 2;     ///< bad arguments, or a key (or other input file) that cannot be used
+
+/// Ends a command: main() prints "error: <code>: <message>" on one stderr line and exits with `status`.
+/// `code` is a jot::errc name ("token_expired") or one of the tool's own: usage, file_unreadable,
+/// file_exists, file_unwritable.
+struct failure : std::exception {
+    failure(int status_, std::string code_, std::string message_)
+        : status(status_), code(std::move(code_)), message(std::move(message_)) {}
+    const char* what() const noexcept override { return message.c_str(); }
+
+    int status;
+    std::string code;
+    std::string message;
+};
+
+/// The enumerator's name, e.g. "token_expired" for jot::errc::token_expired.
+const char* errc_name(jot::errc e) noexcept;
+/// errc_name() for a jot code; "<category>:<value>" for a code of another category.
+std::string code_name(std::error_code ec);
+
+/// Throws failure{exit_usage, "usage", message}.
+[[noreturn]] void fail_usage(std::string message);
+/// Throws failure{exit_usage, code_name(ec), the library's message + " (" + context + ")"}: a key or other
+/// input problem.
+[[noreturn]] void fail_input(std::error_code ec, const std::string& context);
+/// Throws failure{exit_rejected, code_name(ec), the library's message}: the token was rejected.
+[[noreturn]] void fail_token(std::error_code ec);
+
+/// The whole file as bytes. Fails with file_unreadable (exit 2).
+std::string read_file(const std::string& path, const std::string& what);
+/// All of standard input, as bytes.
+std::string read_stdin();
+/// The token: `arg` itself, or standard input when `arg` is absent or "-". From stdin exactly one trailing
+/// LF or CRLF is removed and every other byte (NUL included) is kept.
+std::string read_token(const std::optional<std::string>& arg);
+/// Writes `bytes` to a new file; mode 0600 for a `secret`, 0644 (less the umask) otherwise. An existing file
+/// is replaced only with `overwrite` (and then also gets the mode). Fails with file_unwritable.
+void write_file(const std::string& path, std::string_view bytes, bool secret, bool overwrite);
+/// True when ANSI colour may be written to stdout: a terminal, NO_COLOR unset or empty, TERM not "dumb".
+bool stdout_wants_colour();
+/// `json` text with every C1 control character (U+0080..U+009F) written as a \u escape: the JSON means the
+/// same, and a token cannot send a terminal 8-bit control sequences (dump() already escapes U+0000..U+001F).
+std::string terminal_safe(std::string json);
+
+/// `text` parsed as JSON, or a discarded value when it is not JSON. A NUL byte makes it not JSON: nlohmann's
+/// lexer would stop there and accept `{...}\0<anything>`.
+nlohmann::json parse_json(const std::string& text);
+
+/// --now: UNIX seconds, or the system clock when `arg` is empty. Fails with usage.
+std::chrono::system_clock::time_point resolve_now(const std::string& arg);
+/// Whole seconds since the epoch of `t` (rounded down).
+template <class Duration>
+std::int64_t unix_seconds(std::chrono::time_point<std::chrono::system_clock, Duration> t) {
+    return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+/// --exp/--nbf: "+N" with a unit s, m, h or d (after `now_seconds`), or absolute UNIX seconds. Fails with
+/// usage (bad syntax) or numeric_date_out_of_range.
+std::int64_t parse_time_arg(const std::string& text, std::int64_t now_seconds, const char* option);
+/// "2024-01-02T03:04:05Z".
+std::string format_utc(std::int64_t unix_seconds);
+/// A short duration in its two largest non-zero units: "0s", "45s", "14m 59s", "3h 5s", "12d 4h".
+std::string format_duration(std::int64_t seconds);
+/// --alg: a JOSE algorithm name. "none" and unknown names fail with their errc (exit 2).
+jot::algorithm parse_alg(const std::string& name);
+
+/// How --key FILE is read (--key-format; guess when not given).
+enum class key_format { guess, raw, pem, jwk };
+/// --key-format's value; the empty string is guess.
+key_format parse_key_format(const std::string& text);
+/// The key of --key FILE for verifying `alg`: an HMAC secret for HS*, else a public key (from a public,
+/// private or certificate PEM, or a JWK). Fails with exit 2.
+std::shared_ptr<const jot::verification_key> load_verification_key(jot::algorithm alg, const std::string& path,
+                                                                   key_format format);
+/// The usable keys for `alg` in the JWK Set file `path`. Fails with exit 2 when there is none.
+std::vector<std::shared_ptr<const jot::verification_key>> load_jwks(jot::algorithm alg, const std::string& path);
+/// The key of --key FILE for signing `alg`: an HMAC secret for HS*, else a private key (PKCS#8 or traditional
+/// PEM, or a private JWK). A non-empty `kid` replaces the key's own. Fails with exit 2.
+std::shared_ptr<const jot::signer> load_signer(jot::algorithm alg, const std::string& path, key_format format,
+                                               const std::string& kid);
+
+struct decode_args {
+    std::optional<std::string> token;
+    bool json = false;
+};
+
+struct verify_args {
+    std::string alg, key, key_format, jwks, issuer, subject, type, leeway;
+    std::vector<std::string> audiences;
+    bool allow_missing_exp = false, ignore_aud = false, ignore_typ = false;
+    std::optional<std::string> token;
+};
+
+struct sign_args {
+    std::string alg, key, key_format, kid, type, issuer, subject, exp, nbf, jti, claims_file;
+    std::vector<std::string> audiences, claims;
+    bool no_iat = false, jti_random = false;
+};
+
+struct keygen_args {
+    std::string alg, out;
+    bool force = false;
+};
+
+struct jwks_args {
+    std::string alg;
+    std::vector<std::string> files;
+};
+
+/// The commands; each returns its exit status or throws failure.
+int run_decode(const decode_args& a, std::chrono::system_clock::time_point now);
+int run_verify(const verify_args& a, std::chrono::system_clock::time_point now);
+int run_sign(const sign_args& a, std::chrono::system_clock::time_point now);
+int run_keygen(const keygen_args& a);
+int run_jwks(const jwks_args& a);
+int run_thumbprint(const std::string& file);
+
+} // namespace jot_cli

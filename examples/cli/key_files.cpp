@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+// Key files for the jot tool: --key guessing (PEM, JWK, raw secret), JWK Sets, and keygen, jwks, thumbprint.
+#include <cstdint>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <unistd.h>
+
+#include <jot/algorithm.hpp>
+#include <jot/jwk.hpp>
+#include <jot/jwks.hpp>
+#include <jot/keys.hpp>
+#include <jot/private_key.hpp>
+#include <jot/public_key.hpp>
+
+#include "cli.hpp"
+
+namespace jot_cli {
+
+namespace {
+
+bool is_hmac(jot::algorithm a) { return jot::family_of(a) == jot::algorithm_family::hmac; }
+
+/// A JSON object parsed from `text`, or nothing (a secret file may hold any bytes, so this is a question).
+std::optional<nlohmann::json> json_object(const std::string& text) {
+    nlohmann::json j = parse_json(text);
+    if (!j.is_object()) return std::nullopt;
+    return j;
+}
+
+bool starts_with_pem(const std::string& text) { return text.rfind("-----BEGIN", 0) == 0; }
+
+/// The label of the first PEM block ("PUBLIC KEY", "EC PRIVATE KEY", "CERTIFICATE", ...).
+std::string first_pem_label(const std::string& text) {
+    const std::string begin = "-----BEGIN ";
+    const std::size_t at = text.find(begin);
+    if (at == std::string::npos) return {};
+    const std::size_t end = text.find("-----", at + begin.size());
+    if (end == std::string::npos) return {};
+    return text.substr(at + begin.size(), end - at - begin.size());
+}
+
+bool is_private_pem(const std::string& text) {
+    return first_pem_label(text).find("PRIVATE KEY") != std::string::npos;
+}
+
+/// A key file read and classified: how to read its bytes, decided by --key-format or by guessing.
+struct key_file {
+    std::string path;
+    key_format format;
+    std::string bytes;
+    nlohmann::json jwk; // when format == jwk
+};
+
+/// Reads --key FILE and decides its format: PEM when it starts with "-----BEGIN", a JWK when it is a JSON
+/// object with "kty", else raw bytes. For HS*, a PEM file is refused unless --key-format raw: a public key
+/// is public, and taking it for an HMAC secret is the classic algorithm-confusion forgery (RFC 8725 §2.1).
+key_file read_key_file(jot::algorithm alg, const std::string& path, key_format requested) {
+    key_file k{path, requested, read_file(path, "key file"), {}};
+    if (k.format == key_format::guess) {
+        if (starts_with_pem(k.bytes)) {
+            k.format = key_format::pem;
+        } else if (auto j = json_object(k.bytes); j && j->contains("kty")) {
+            k.format = key_format::jwk;
+        } else {
+            k.format = key_format::raw;
+        }
+        if (is_hmac(alg) && k.format == key_format::pem)
+            throw failure(exit_usage, errc_name(jot::errc::key_algorithm_mismatch),
+                          path + " is a PEM key, not an HMAC secret; if its bytes really are the " +
+                              std::string(jot::to_string(alg)) + " secret, pass --key-format raw");
+        if (!is_hmac(alg) && k.format == key_format::raw)
+            throw failure(exit_usage, errc_name(jot::errc::key_invalid),
+                          path + " is neither PEM (-----BEGIN ...) nor a JWK (a JSON object with \"kty\"); raw key "
+                                 "bytes are for HS256, HS384 and HS512 only");
+    }
+    switch (k.format) {
+    case key_format::guess: break;
+    case key_format::raw:
+        if (!is_hmac(alg)) fail_usage("--key-format raw is for HS256, HS384 and HS512 secrets only");
+        break;
+    case key_format::pem:
+        if (is_hmac(alg))
+            throw failure(exit_usage, errc_name(jot::errc::key_algorithm_mismatch),
+                          std::string(jot::to_string(alg)) + " needs a secret (raw bytes or oct JWK), not a PEM key");
+        break;
+    case key_format::jwk: {
+        auto j = json_object(k.bytes);
+        if (!j) throw failure(exit_usage, errc_name(jot::errc::key_invalid), path + " is not a JSON object (a JWK)");
+        k.jwk = std::move(*j);
+        break;
+    }
+    }
+    return k;
+}
+
+/// The HMAC key of a raw or JWK key file.
+jot::hmac_key hmac_from_file(jot::algorithm alg, const key_file& k, const std::string& kid) {
+    if (k.format == key_format::jwk) {
+        nlohmann::json j = k.jwk;
+        if (!kid.empty()) j["kid"] = kid;
+        auto key = jot::hmac_key_from_jwk(j, alg);
+        if (!key) fail_input(key.error(), "--key " + k.path);
+        return std::move(*key);
+    }
+    // The file's bytes exactly: no newline is stripped, since a secret may end in any byte.
+    auto key = jot::hmac_key::create(alg, k.bytes, kid);
+    if (!key) fail_input(key.error(), "--key " + k.path + ", " + std::to_string(k.bytes.size()) + " bytes");
+    return std::move(*key);
+}
+
+/// The public key of a PEM file: SPKI, PKCS#1 public, certificate, or the public half of a private key.
+jot::result<jot::public_key> public_from_pem(jot::algorithm alg, const std::string& pem) {
+    if (!is_private_pem(pem)) return jot::public_key::from_pem(alg, pem);
+    auto priv = jot::private_key::from_pem(alg, pem);
+    if (!priv) return priv.error();
+    return priv->public_key();
+}
+
+} // namespace
+
+key_format parse_key_format(const std::string& text) {
+    if (text.empty()) return key_format::guess;
+    if (text == "raw") return key_format::raw;
+    if (text == "pem") return key_format::pem;
+    if (text == "jwk") return key_format::jwk;
+    fail_usage("--key-format wants raw, pem or jwk, not '" + text + "'");
+}
+
+std::shared_ptr<const jot::verification_key> load_verification_key(jot::algorithm alg, const std::string& path,
+                                                                   key_format format) {
+    const key_file k = read_key_file(alg, path, format);
+    if (is_hmac(alg)) return std::make_shared<const jot::hmac_key>(hmac_from_file(alg, k, {}));
+    auto key = k.format == key_format::jwk ? jot::public_key_from_jwk(k.jwk, alg) : public_from_pem(alg, k.bytes);
+    if (!key) fail_input(key.error(), "--key " + path);
+    return std::make_shared<const jot::public_key>(std::move(*key));
+}
+
+std::vector<std::shared_ptr<const jot::verification_key>> load_jwks(jot::algorithm alg, const std::string& path) {
+    const std::string text = read_file(path, "JWK Set");
+    jot::jwk_set_options options;
+    // Only keys for the algorithm asked for: an RSA JWK without "alg" then serves RS256 alone, not PS256 too.
+    options.allowed_algorithms = {alg};
+    // A local file, not a token: allow a JWK Set of a realistic size (the token limit is 64 KiB).
+    options.limits.max_token_size = 1024 * 1024;
+    auto set = jot::jwk_set::parse(text, options);
+    if (!set) fail_input(set.error(), "--jwks " + path);
+    if (set->empty()) {
+        const std::error_code why = set->skipped().empty() ? make_error_code(jot::errc::no_keys)
+                                                           : set->skipped().front().reason;
+        throw failure(exit_usage, code_name(why),
+                      "--jwks " + path + " has no key usable for " + std::string(jot::to_string(alg)) + " (" +
+                          std::to_string(set->skipped().size()) + " skipped; first reason: " + why.message() + ")");
+    }
+    return {set->keys().begin(), set->keys().end()};
+}
+
+std::shared_ptr<const jot::signer> load_signer(jot::algorithm alg, const std::string& path, key_format format,
+                                               const std::string& kid) {
+    const key_file k = read_key_file(alg, path, format);
+    if (is_hmac(alg)) return std::make_shared<const jot::hmac_key>(hmac_from_file(alg, k, kid));
+    jot::result<jot::private_key> key = jot::errc::key_invalid;
+    if (k.format == key_format::jwk) {
+        nlohmann::json j = k.jwk;
+        if (!kid.empty()) j["kid"] = kid;
+        key = jot::private_key_from_jwk(j, alg);
+    } else {
+        key = jot::private_key::from_pem(alg, k.bytes, kid);
+    }
+    if (!key) fail_input(key.error(), "--key " + path);
+    return std::make_shared<const jot::private_key>(std::move(*key));
+}
+
+namespace {
+
+/// A public key from a PEM or JWK file, for jwks and thumbprint, which need no --alg: an EC or OKP key's
+/// algorithm follows from its curve; an RSA key is bound to RS256 only to be read, and `alg_known` is false
+/// so that no "alg" is published for it (it could be RS* or PS*).
+struct file_public_key {
+    jot::public_key key;
+    bool alg_known;
+};
+
+file_public_key public_key_of_file(const std::string& path, std::optional<jot::algorithm> alg) {
+    const std::string text = read_file(path, "key file");
+    if (auto j = json_object(text); j && j->contains("kty")) {
+        if ((*j)["kty"] == "oct")
+            throw failure(exit_usage, errc_name(jot::errc::key_algorithm_mismatch),
+                          path + " is a secret (oct) key; a JWK Set holds public keys only");
+        auto key = jot::public_key_from_jwk(*j, alg);
+        if (key) return {std::move(*key), true};
+        if (!alg && key.error() == jot::errc::invalid_argument) { // RSA without "alg"
+            auto rsa = jot::public_key_from_jwk(*j, jot::algorithm::rs256);
+            if (rsa) return {std::move(*rsa), false};
+            fail_input(rsa.error(), path);
+        }
+        fail_input(key.error(), path);
+    }
+    if (!starts_with_pem(text))
+        throw failure(exit_usage, errc_name(jot::errc::key_invalid),
+                      path + " is neither PEM (-----BEGIN ...) nor a JWK (a JSON object with \"kty\")");
+    std::vector<jot::algorithm> candidates;
+    if (alg) candidates = {*alg};
+    else candidates = {jot::algorithm::es256, jot::algorithm::es384, jot::algorithm::es512, jot::algorithm::es256k,
+                       jot::algorithm::eddsa, jot::algorithm::rs256};
+    std::error_code first; // the most telling error: anything but "this is not that type of key"
+    for (jot::algorithm a : candidates) {
+        auto key = public_from_pem(a, text);
+        if (key) return {std::move(*key), alg.has_value() || a != jot::algorithm::rs256};
+        if (!first && key.error() != jot::errc::key_algorithm_mismatch) first = key.error();
+    }
+    fail_input(first ? first : make_error_code(jot::errc::key_algorithm_mismatch), path);
+}
+
+std::string pretty(const nlohmann::json& j) { return j.dump(2) + "\n"; }
+
+} // namespace
+
+int run_keygen(const keygen_args& a) {
+    const jot::algorithm alg = parse_alg(a.alg);
+    if (a.out.empty()) fail_usage("--out PREFIX must not be empty");
+    struct output {
+        std::string path;
+        std::string bytes;
+        bool secret;
+    };
+    std::vector<output> files;
+    if (is_hmac(alg)) {
+        // As many random bytes as the hash output: RFC 7518 §3.2's minimum, and all HMAC can use.
+        std::string secret(jot::hash_size(alg), '\0');
+        if (RAND_bytes(reinterpret_cast<unsigned char*>(secret.data()), static_cast<int>(secret.size())) != 1)
+            fail_input(make_error_code(jot::errc::crypto_failure), "RAND_bytes");
+        auto key = jot::hmac_key::create(alg, secret);
+        if (!key) fail_input(key.error(), "new secret");
+        nlohmann::json jwk = jot::to_jwk(*key).value();
+        jwk["kid"] = jot::jwk_thumbprint(jwk).value();
+        files.push_back({a.out + ".secret.bin", secret, true});
+        files.push_back({a.out + ".secret.jwk.json", pretty(jwk), true});
+        OPENSSL_cleanse(secret.data(), secret.size());
+        auto& k = jwk["k"].get_ref<std::string&>();
+        OPENSSL_cleanse(k.data(), k.size());
+    } else {
+        auto key = jot::private_key::generate(alg);
+        if (!key) fail_input(key.error(), "new " + std::string(jot::to_string(alg)) + " key");
+        const jot::public_key pub = key->public_key().value();
+        nlohmann::json jwk = jot::to_jwk(pub).value();
+        jwk["kid"] = jot::jwk_thumbprint(pub).value();
+        files.push_back({a.out + ".private.pem", key->to_pem().value(), true});
+        files.push_back({a.out + ".public.pem", pub.to_pem().value(), false});
+        files.push_back({a.out + ".public.jwk.json", pretty(jwk), false});
+    }
+    // Check every name first, so a refusal leaves no half-written key pair behind.
+    if (!a.force)
+        for (const output& f : files)
+            if (::access(f.path.c_str(), F_OK) == 0)
+                throw failure(exit_usage, "file_exists", f.path + " exists; pass --force to replace it");
+    for (const output& f : files) write_file(f.path, f.bytes, f.secret, a.force);
+    for (output& f : files) {
+        if (f.secret) OPENSSL_cleanse(f.bytes.data(), f.bytes.size());
+        std::cout << f.path << "\n";
+    }
+    return exit_ok;
+}
+
+int run_jwks(const jwks_args& a) {
+    std::optional<jot::algorithm> alg;
+    if (!a.alg.empty()) alg = parse_alg(a.alg);
+    if (alg && is_hmac(*alg)) fail_usage("a JWK Set holds public keys; --alg cannot be HS256, HS384 or HS512");
+    nlohmann::json keys = nlohmann::json::array();
+    std::set<std::string> seen;
+    for (const std::string& path : a.files) {
+        file_public_key k = public_key_of_file(path, alg);
+        nlohmann::json jwk = jot::to_jwk(k.key).value();
+        jwk["kid"] = jot::jwk_thumbprint(k.key).value();
+        if (!k.alg_known) jwk.erase("alg");
+        if (seen.insert(jwk.dump()).second) keys.push_back(std::move(jwk));
+    }
+    nlohmann::json set = nlohmann::json::object();
+    set["keys"] = std::move(keys);
+    std::cout << pretty(set);
+    return exit_ok;
+}
+
+int run_thumbprint(const std::string& path) {
+    const std::string text = read_file(path, "key file");
+    if (auto j = json_object(text); j && j->contains("kty")) {
+        // Any JWK, "oct" included: RFC 7638 §3.2 defines the members hashed for each key type.
+        auto t = jot::jwk_thumbprint(*j);
+        if (!t) fail_input(t.error(), path);
+        std::cout << *t << "\n";
+        return exit_ok;
+    }
+    const file_public_key k = public_key_of_file(path, std::nullopt);
+    std::cout << jot::jwk_thumbprint(k.key).value() << "\n";
+    return exit_ok;
+}
+
+} // namespace jot_cli

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// `jot`: decode, verify and sign JWTs and make keys from the command line (the contract is in docs/cli.md).
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <jot/version.hpp>
+
+#include "cli.hpp"
+
+namespace {
+
+/// The token positional: absent or "-" means standard input.
+void add_token(CLI::App* cmd, std::optional<std::string>& token) {
+    cmd->add_option_function<std::string>(
+        "token", [&token](const std::string& t) { token = t; },
+        "The compact JWT; read from standard input when absent or '-' (one trailing LF or CRLF removed)");
+}
+
+/// An option taking one value; a list option takes one value per use (`--aud a --aud b`), so that it never
+/// swallows the token that follows it.
+template <class T>
+CLI::Option* option(CLI::App* cmd, const char* name, T& into, const char* value_name, const std::string& help) {
+    CLI::Option* o = cmd->add_option(name, into, help)->type_name(value_name);
+    if constexpr (std::is_same_v<T, std::vector<std::string>>) o->allow_extra_args(false);
+    return o;
+}
+
+void add_now(CLI::App* cmd, std::string& now) {
+    option(cmd, "--now", now, "UNIX_SECONDS", "Use this time as now instead of the system clock");
+}
+
+/// "error: <code>: <message>" on one line (a newline inside a message would break scripts that read it).
+void print_error(const std::string& code, std::string message) {
+    for (char& c : message)
+        if (c == '\n' || c == '\r') c = ' ';
+    std::cerr << "error: " << code << ": " << message << "\n";
+}
+
+std::string version() {
+    return "jot " + std::to_string(JOT_VERSION_MAJOR) + "." + std::to_string(JOT_VERSION_MINOR) + "." +
+           std::to_string(JOT_VERSION_PATCH);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    using namespace jot_cli;
+    CLI::App app{"jot: decode, verify and sign JSON Web Tokens, and make and publish keys.\n"
+                 "Exit status: 0 ok, 1 token rejected, 2 usage or key problem.",
+                 "jot"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", version());
+    std::string now;
+    const std::string alg_help = "JWS algorithm: HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 "
+                                 "ES384 ES512 ES256K EdDSA Ed25519 Ed448";
+    const std::string key_format_help = "How to read --key: raw (HS* secret bytes), pem or jwk; guessed when absent";
+
+    decode_args dec;
+    CLI::App* decode = app.add_subcommand("decode", "Print a token's header and payload WITHOUT verifying it");
+    add_token(decode, dec.token);
+    decode->add_flag("--json", dec.json, "Print {\"header\": ..., \"payload\": ..., \"verified\": false}");
+    add_now(decode, now);
+
+    verify_args ver;
+    CLI::App* verify = app.add_subcommand("verify", "Verify a token; print its payload as JSON when it is accepted");
+    option(verify, "--alg", ver.alg, "ALG", alg_help)->required();
+    CLI::Option* verify_key =
+        option(verify, "--key", ver.key, "FILE", "Key file: PEM (public, private or certificate), JWK, or HS* secret");
+    option(verify, "--key-format", ver.key_format, "raw|pem|jwk", key_format_help)->needs(verify_key);
+    option(verify, "--jwks", ver.jwks, "FILE", "JWK Set file whose keys for --alg are accepted too");
+    option(verify, "--iss", ver.issuer, "S", "Expected issuer (\"iss\")");
+    CLI::Option* aud = option(verify, "--aud", ver.audiences, "S", "Expected audience; repeat to accept any of them");
+    option(verify, "--sub", ver.subject, "S", "Expected subject (\"sub\")");
+    CLI::Option* typ = option(verify, "--typ", ver.type, "S", "Expected header \"typ\" (default: absent or JWT)");
+    option(verify, "--leeway", ver.leeway, "SECONDS", "Clock skew allowed for exp, nbf and iat (at most 600)");
+    verify->add_flag("--allow-missing-exp", ver.allow_missing_exp, "Accept a token without \"exp\"");
+    verify->add_flag("--ignore-aud", ver.ignore_aud, "Accept any \"aud\" without checking it")->excludes(aud);
+    verify->add_flag("--ignore-typ", ver.ignore_typ, "Accept any header \"typ\"")->excludes(typ);
+    add_token(verify, ver.token);
+    add_now(verify, now);
+
+    sign_args sig;
+    CLI::App* sign = app.add_subcommand("sign", "Sign a new token and print it");
+    option(sign, "--alg", sig.alg, "ALG", alg_help)->required();
+    option(sign, "--key", sig.key, "FILE", "Key file: private PEM, private JWK, or HS* secret")->required();
+    option(sign, "--key-format", sig.key_format, "raw|pem|jwk", key_format_help);
+    option(sign, "--kid", sig.kid, "S", "Key id for the header (\"kid\")");
+    option(sign, "--typ", sig.type, "S", "Header \"typ\" (default JWT)");
+    option(sign, "--iss", sig.issuer, "S", "Issuer (\"iss\")");
+    option(sign, "--sub", sig.subject, "S", "Subject (\"sub\")");
+    option(sign, "--aud", sig.audiences, "S", "Audience; one gives a string, several an array");
+    option(sign, "--exp", sig.exp, "T", "Expiry: +N with s, m, h or d (from now), or UNIX seconds");
+    option(sign, "--nbf", sig.nbf, "T", "Not before: +N with s, m, h or d (from now), or UNIX seconds");
+    sign->add_flag("--no-iat", sig.no_iat, "Leave out \"iat\" (set to now otherwise)");
+    CLI::Option* jti = option(sign, "--jti", sig.jti, "S", "Token id (\"jti\")");
+    sign->add_flag("--jti-random", sig.jti_random, "A random \"jti\" (16 bytes, base64url)")->excludes(jti);
+    option(sign, "--claim", sig.claims, "NAME=VALUE", "A claim, VALUE as JSON or else as a string; repeatable");
+    option(sign, "--claims", sig.claims_file, "@FILE|-", "A JSON object of claims, from a file or stdin (-)");
+    add_now(sign, now);
+
+    keygen_args gen;
+    CLI::App* keygen = app.add_subcommand("keygen", "Make a new key and write it to PREFIX.* files");
+    option(keygen, "--alg", gen.alg, "ALG", alg_help)->required();
+    option(keygen, "--out", gen.out, "PREFIX", "File name prefix")->required();
+    keygen->add_flag("--force", gen.force, "Replace files that exist");
+    add_now(keygen, now);
+
+    jwks_args set;
+    CLI::App* jwks = app.add_subcommand("jwks", "Print a JWK Set of the public keys in PEM or JWK files");
+    jwks->add_option("files", set.files, "Key files (PEM or JWK)")->required();
+    option(jwks, "--alg", set.alg, "ALG", "Bind every key to this algorithm (default: from the curve; none for RSA)");
+    add_now(jwks, now);
+
+    std::string thumb_file;
+    CLI::App* thumbprint = app.add_subcommand("thumbprint", "Print the RFC 7638 SHA-256 thumbprint of a key");
+    thumbprint->add_option("file", thumb_file, "Key file (PEM or JWK)")->required();
+    add_now(thumbprint, now);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e); // --help, --version
+        std::string where = "jot";
+        for (const CLI::App* cmd : app.get_subcommands()) where += " " + cmd->get_name();
+        print_error("usage", std::string(e.what()) + " (see '" + where + " --help')");
+        return exit_usage;
+    }
+
+    try {
+        // --now is checked first, so a bad value is reported even by commands that do not use the clock.
+        const auto clock_now = resolve_now(now);
+        if (decode->parsed()) return run_decode(dec, clock_now);
+        if (verify->parsed()) return run_verify(ver, clock_now);
+        if (sign->parsed()) return run_sign(sig, clock_now);
+        if (keygen->parsed()) return run_keygen(gen);
+        if (jwks->parsed()) return run_jwks(set);
+        if (thumbprint->parsed()) return run_thumbprint(thumb_file);
+        return exit_usage;
+    } catch (const failure& f) {
+        print_error(f.code, f.message);
+        return f.status;
+    } catch (const std::exception& e) {
+        print_error("internal", e.what());
+        return exit_usage;
+    }
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: MIT
+// The jot tool's plumbing: errc names, failures, files and stdin, colour, times and algorithm names.
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jot/algorithm.hpp>
+#include <jot/error.hpp>
+#include <jot/token.hpp>
+
+#include "cli.hpp"
+
+namespace jot_cli {
+
+const char* errc_name(jot::errc e) noexcept {
+    // No default: -Wswitch (part of -Wall, an error here) names any errc added later and missing here.
+#define JOT_CLI_NAME(name) \
+    case jot::errc::name: return #name;
+    switch (e) {
+    JOT_CLI_NAME(token_too_large)
+    JOT_CLI_NAME(token_not_compact)
+    JOT_CLI_NAME(empty_segment)
+    JOT_CLI_NAME(base64_padding)
+    JOT_CLI_NAME(base64_invalid_character)
+    JOT_CLI_NAME(base64_invalid_length)
+    JOT_CLI_NAME(base64_non_canonical)
+    JOT_CLI_NAME(invalid_utf8)
+    JOT_CLI_NAME(json_invalid)
+    JOT_CLI_NAME(json_not_object)
+    JOT_CLI_NAME(json_duplicate_member)
+    JOT_CLI_NAME(json_too_deep)
+    JOT_CLI_NAME(header_missing_alg)
+    JOT_CLI_NAME(header_invalid_member)
+    JOT_CLI_NAME(crit_invalid)
+    JOT_CLI_NAME(header_member_missing)
+    JOT_CLI_NAME(claim_wrong_type)
+    JOT_CLI_NAME(numeric_date_out_of_range)
+    JOT_CLI_NAME(bearer_missing)
+    JOT_CLI_NAME(bearer_wrong_scheme)
+    JOT_CLI_NAME(bearer_malformed)
+    JOT_CLI_NAME(signature_invalid)
+    JOT_CLI_NAME(signature_length_invalid)
+    JOT_CLI_NAME(unsecured_token)
+    JOT_CLI_NAME(unsupported_algorithm)
+    JOT_CLI_NAME(algorithm_not_allowed)
+    JOT_CLI_NAME(key_not_found)
+    JOT_CLI_NAME(crit_unsupported)
+    JOT_CLI_NAME(token_expired)
+    JOT_CLI_NAME(token_not_yet_valid)
+    JOT_CLI_NAME(issued_in_future)
+    JOT_CLI_NAME(token_too_old)
+    JOT_CLI_NAME(expiration_missing)
+    JOT_CLI_NAME(claim_missing)
+    JOT_CLI_NAME(issuer_mismatch)
+    JOT_CLI_NAME(audience_mismatch)
+    JOT_CLI_NAME(audience_unexpected)
+    JOT_CLI_NAME(subject_mismatch)
+    JOT_CLI_NAME(type_mismatch)
+    JOT_CLI_NAME(claim_mismatch)
+    JOT_CLI_NAME(claim_predicate_failed)
+    JOT_CLI_NAME(insufficient_scope)
+    JOT_CLI_NAME(key_too_short)
+    JOT_CLI_NAME(key_too_weak)
+    JOT_CLI_NAME(key_algorithm_mismatch)
+    JOT_CLI_NAME(key_invalid)
+    JOT_CLI_NAME(key_not_private)
+    JOT_CLI_NAME(key_use_mismatch)
+    JOT_CLI_NAME(key_set_invalid)
+    JOT_CLI_NAME(duplicate_key_id)
+    JOT_CLI_NAME(too_many_keys)
+    JOT_CLI_NAME(invalid_argument)
+    JOT_CLI_NAME(leeway_too_large)
+    JOT_CLI_NAME(no_keys)
+    JOT_CLI_NAME(reserved_header_member)
+    JOT_CLI_NAME(claim_not_serializable)
+    JOT_CLI_NAME(crypto_failure)
+    }
+#undef JOT_CLI_NAME
+    return "unknown_error";
+}
+
+std::string code_name(std::error_code ec) {
+    if (ec.category() == jot::error_category()) return errc_name(static_cast<jot::errc>(ec.value()));
+    return std::string(ec.category().name()) + ":" + std::to_string(ec.value());
+}
+
+void fail_usage(std::string message) { throw failure(exit_usage, "usage", std::move(message)); }
+
+void fail_input(std::error_code ec, const std::string& context) {
+    throw failure(exit_usage, code_name(ec), ec.message() + " (" + context + ")");
+}
+
+void fail_token(std::error_code ec) { throw failure(exit_rejected, code_name(ec), ec.message()); }
+
+std::string read_file(const std::string& path, const std::string& what) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f)
+        throw failure(exit_usage, "file_unreadable", "cannot open " + what + " " + path + ": " + std::strerror(errno));
+    std::string out;
+    char buf[8192];
+    std::size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    const bool bad = std::ferror(f) != 0;
+    std::fclose(f);
+    if (bad) throw failure(exit_usage, "file_unreadable", "cannot read " + what + " " + path);
+    return out;
+}
+
+namespace {
+/// Reads stdin (binary on POSIX: no translation) until EOF or `limit` bytes.
+std::string read_stdin_upto(std::size_t limit) {
+    std::string out;
+    char buf[8192];
+    while (out.size() < limit) {
+        const std::size_t want = std::min(sizeof buf, limit - out.size());
+        const std::size_t n = std::fread(buf, 1, want, stdin);
+        out.append(buf, n);
+        if (n < want) break;
+    }
+    if (std::ferror(stdin)) throw failure(exit_usage, "file_unreadable", "cannot read standard input");
+    return out;
+}
+} // namespace
+
+std::string read_stdin() { return read_stdin_upto(static_cast<std::size_t>(-1)); }
+
+std::string read_token(const std::optional<std::string>& arg) {
+    if (arg && *arg != "-") return *arg;
+    // A token longer than the verifier's limit is rejected as token_too_large whatever follows, so there is
+    // no need to hold more than the limit plus a CRLF plus one byte (which makes it too large).
+    const std::size_t cap = jot::decode_options{}.max_token_size + 3;
+    std::string t = read_stdin_upto(cap);
+    if (t.size() == cap) return t;
+    // Exactly one line ending goes: the one `echo` or a text editor adds. Everything else is the token's.
+    if (t.size() >= 2 && t.compare(t.size() - 2, 2, "\r\n") == 0) t.resize(t.size() - 2);
+    else if (!t.empty() && t.back() == '\n') t.pop_back();
+    return t;
+}
+
+void write_file(const std::string& path, std::string_view bytes, bool secret, bool overwrite) {
+    const mode_t mode = secret ? 0600 : 0644;
+    // The mode is given to open(), so a secret file is never readable by others, not even for an instant.
+    const int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL);
+    const int fd = ::open(path.c_str(), flags, mode);
+    if (fd < 0) {
+        const int err = errno;
+        if (err == EEXIST)
+            throw failure(exit_usage, "file_exists", path + " exists; pass --force to replace it");
+        throw failure(exit_usage, "file_unwritable", "cannot create " + path + ": " + std::strerror(err));
+    }
+    // A replaced file keeps its old mode through O_TRUNC; set it again.
+    bool ok = !overwrite || !secret || ::fchmod(fd, mode) == 0;
+    std::size_t done = 0;
+    while (ok && done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) ok = false;
+        else done += static_cast<std::size_t>(n);
+    }
+    const int err = errno;
+    if (::close(fd) != 0) ok = false;
+    if (!ok) throw failure(exit_usage, "file_unwritable", "cannot write " + path + ": " + std::strerror(err));
+}
+
+bool stdout_wants_colour() {
+    // https://no-color.org: NO_COLOR set to any non-empty value turns colour off.
+    const char* no_colour = std::getenv("NO_COLOR");
+    if (no_colour && *no_colour) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::strcmp(term, "dumb") == 0) return false;
+    return ::isatty(STDOUT_FILENO) == 1;
+}
+
+std::string terminal_safe(std::string json) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(json.size());
+    for (std::size_t i = 0; i < json.size(); ++i) {
+        const auto c = static_cast<unsigned char>(json[i]);
+        const auto next = i + 1 < json.size() ? static_cast<unsigned char>(json[i + 1]) : 0;
+        // U+0080..U+009F are 0xC2 0x80..0x9F in UTF-8 (dump() writes valid UTF-8, so no other byte pair is one).
+        if (c == 0xC2 && next >= 0x80 && next <= 0x9F) {
+            out += "\\u00";
+            out += hex[next >> 4];
+            out += hex[next & 0xF];
+            ++i;
+        } else {
+            out += json[i];
+        }
+    }
+    return out;
+}
+
+nlohmann::json parse_json(const std::string& text) {
+    if (text.find('\0') != std::string::npos) return nlohmann::json(nlohmann::json::value_t::discarded);
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+namespace {
+/// Largest NumericDate jot writes or reads (9999-12-31T23:59:59Z).
+constexpr std::int64_t max_unix_seconds = 253402300799;
+
+bool parse_digits(std::string_view s, std::uint64_t& out) {
+    if (s.empty()) return false;
+    for (char c : s)
+        if (c < '0' || c > '9') return false;
+    const auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+} // namespace
+
+std::chrono::system_clock::time_point resolve_now(const std::string& arg) {
+    using namespace std::chrono;
+    if (arg.empty()) return system_clock::now();
+    // The system clock counts in nanoseconds on Linux, which reaches the year 2262, not 9999.
+    const std::int64_t limit =
+        std::min<std::int64_t>(max_unix_seconds, duration_cast<seconds>(system_clock::duration::max()).count());
+    std::uint64_t v = 0;
+    if (!parse_digits(arg, v) || v > static_cast<std::uint64_t>(limit))
+        fail_usage("--now wants UNIX seconds between 0 and " + std::to_string(limit) + ", not '" + arg + "'");
+    return system_clock::time_point(duration_cast<system_clock::duration>(seconds(static_cast<std::int64_t>(v))));
+}
+
+std::int64_t parse_time_arg(const std::string& text, std::int64_t now_seconds, const char* option) {
+    const auto bad = [&]() {
+        fail_usage(std::string(option) + " wants +N with a unit s, m, h or d, or UNIX seconds, not '" + text + "'");
+    };
+    std::uint64_t n = 0;
+    std::int64_t at = 0;
+    if (!text.empty() && text[0] == '+') {
+        if (text.size() < 3) bad();
+        std::int64_t unit = 0;
+        switch (text.back()) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        default: bad();
+        }
+        if (!parse_digits(std::string_view(text).substr(1, text.size() - 2), n)) bad();
+        if (n > static_cast<std::uint64_t>(max_unix_seconds)) {
+            at = max_unix_seconds + 1; // certainly out of range, without overflowing below
+        } else {
+            at = now_seconds + static_cast<std::int64_t>(n) * unit;
+        }
+    } else {
+        if (!parse_digits(text, n)) bad();
+        at = n > static_cast<std::uint64_t>(max_unix_seconds) ? max_unix_seconds + 1 : static_cast<std::int64_t>(n);
+    }
+    if (at > max_unix_seconds)
+        throw failure(exit_usage, errc_name(jot::errc::numeric_date_out_of_range),
+                      std::string(option) + " " + text + " is after 9999-12-31T23:59:59Z");
+    return at;
+}
+
+std::string format_utc(std::int64_t unix_seconds) {
+    const std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm tm{};
+    if (!::gmtime_r(&t, &tm)) return "?";
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string format_duration(std::int64_t s) {
+    struct unit {
+        std::int64_t seconds;
+        const char* name;
+    };
+    static constexpr unit units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+    if (s <= 0) return "0s";
+    // The two largest non-zero units are precise enough for a person reading a token.
+    std::string out;
+    int shown = 0;
+    for (const unit& u : units) {
+        const std::int64_t n = s / u.seconds;
+        if (n == 0) continue;
+        if (shown++) out += ' ';
+        out += std::to_string(n) + u.name;
+        s -= n * u.seconds;
+        if (shown == 2) break;
+    }
+    return out;
+}
+
+jot::algorithm parse_alg(const std::string& name) {
+    auto a = jot::algorithm_from_string(name);
+    if (!a) {
+        std::string known;
+        for (jot::algorithm x : jot::all_algorithms) {
+            if (!known.empty()) known += ' ';
+            known += jot::to_string(x);
+        }
+        throw failure(exit_usage, code_name(a.error()),
+                      "--alg '" + name + "' is not a signature algorithm jot implements (one of: " + known + ")");
+    }
+    return *a;
+}
+
+} // namespace jot_cli
