@@ -12,7 +12,7 @@ while (($#)) && [ "$1" != "--" ]; do files+=("$1"); shift; done
 out=build-dev-$name
 mkdir -p "$out"
 CXX=${CXX:-g++}
-flags=(-std=${STD:-c++17} -g -O1 -Wall -Wextra -Wpedantic -Werror -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
+flags=(-std=${STD:-c++17} -g -O2 -Wall -Wextra -Wpedantic -Werror -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED
        -DJOT_TEST_DATA_DIR="\"$PWD/tests/data\"" -Iinclude -Itests)
 [ -f "$out/main.o" ] || "$CXX" "${flags[@]}" -c tests/main.cpp -o "$out/main.o"
 objs=()

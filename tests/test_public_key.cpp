@@ -359,10 +359,12 @@ TEST_CASE("public_key rejects ECDSA r or s outside [1, n-1]", "[public_key][nega
         const std::size_t c = good.size() / 2;
         const auto n = ec_order(key.native_handle(), c);
         const std::vector<std::uint8_t> zero(c, 0);
+        REQUIRE(n.size() == c);
+        REQUIRE(c > 0);
         auto n_minus_1 = n;
-        n_minus_1.back() = static_cast<std::uint8_t>(n_minus_1.back() - 1); // n is odd: no borrow
+        n_minus_1[c - 1] = static_cast<std::uint8_t>(n[c - 1] - 1); // n is odd: no borrow
         auto n_plus_1 = n;
-        n_plus_1.back() = static_cast<std::uint8_t>(n_plus_1.back() + 1); // n ends in ...1, ...3 or ...9: no carry
+        n_plus_1[c - 1] = static_cast<std::uint8_t>(n[c - 1] + 1); // n ends in ...1, ...3 or ...9: no carry
         const std::vector<std::uint8_t> r(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(c));
         const std::vector<std::uint8_t> s(good.begin() + static_cast<std::ptrdiff_t>(c), good.end());
         auto join = [](const std::vector<std::uint8_t>& a, const std::vector<std::uint8_t>& b) {
