@@ -65,6 +65,9 @@ TEST_CASE("every code maps to exactly the coarse condition of its group", "[erro
     REQUIRE(std::error_code(jot::errc::key_too_short) == jot::condition::bad_key);
     REQUIRE(std::error_code(jot::errc::key_not_private) == jot::condition::bad_key);
     REQUIRE(std::error_code(jot::errc::leeway_too_large) == jot::condition::misuse);
+    REQUIRE(std::error_code(jot::errc::claim_not_serializable) == jot::condition::misuse);
+    REQUIRE(std::error_code(jot::errc::crypto_failure) == jot::condition::internal);
+    REQUIRE(std::error_code(jot::errc::crypto_failure) != jot::condition::misuse);
     REQUIRE(std::error_code(jot::errc::token_expired) != jot::condition::malformed);
     REQUIRE(std::error_code(jot::errc::signature_invalid) != jot::condition::claims_rejected);
 }

@@ -76,7 +76,7 @@ enum class errc {
     reserved_header_member,      ///< tried to set "alg" or "kid" by hand (they come from the key)
     claim_not_serializable,      ///< a registered claim was given a value of the wrong type
 
-    // -- environment --
+    // -- environment (condition::internal) --
     crypto_failure,              ///< OpenSSL failed for a reason unrelated to the input (e.g. allocation)
 };
 
@@ -87,6 +87,7 @@ enum class condition {
     claims_rejected,  ///< authentic, but the claims or header fail the verifier's policy
     bad_key,          ///< a key is unusable, too weak, or for another algorithm
     misuse,           ///< the API was called in a way its contract forbids
+    internal,         ///< the cryptographic library or the environment failed, not the input or the caller
 };
 
 namespace detail {
@@ -96,7 +97,8 @@ inline condition condition_of(errc e) noexcept {
     if (e <= errc::crit_unsupported) return condition::unauthenticated;
     if (e <= errc::insufficient_scope) return condition::claims_rejected;
     if (e <= errc::too_many_keys) return condition::bad_key;
-    return condition::misuse;
+    if (e <= errc::claim_not_serializable) return condition::misuse;
+    return condition::internal;
 }
 
 inline const char* message_of(errc e) noexcept {
@@ -172,6 +174,7 @@ public:
         case condition::claims_rejected: return "token claims rejected";
         case condition::bad_key: return "unusable key";
         case condition::misuse: return "API misuse";
+        case condition::internal: return "internal failure";
         }
         return "unknown jot condition";
     }

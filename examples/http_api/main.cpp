@@ -1,0 +1,431 @@
+// SPDX-License-Identifier: MIT
+// An HTTP API on 127.0.0.1 (cpp-httplib) guarded by jot: login, Bearer access tokens with scopes, refresh-token
+// rotation with reuse detection, and logout by jti, with revocations shared between instances through Redis.
+//
+//   jot_http_api --secret-file FILE [--port N] [--port-file FILE] [--redis HOST:PORT] [--name NAME]
+//
+// FILE holds the HS256 secret shared by every instance (raw bytes, at least 32; e.g. `head -c 32 /dev/urandom`).
+// See README.md in this folder for the routes; scripts/run-http-api-demo.sh drives two instances end to end.
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <jot/jot.hpp>
+
+#include "session_store.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+// -- settings ------------------------------------------------------------------------------------------------
+
+constexpr const char* issuer = "https://auth.jot-demo.example";  ///< "iss" of every token, shared by instances
+constexpr const char* api_audience = "orders-api";               ///< "aud" of access tokens
+constexpr const char* refresh_audience = "https://auth.jot-demo.example/refresh";  ///< "aud" of refresh tokens
+constexpr const char* realm = "orders";                          ///< the WWW-Authenticate realm
+constexpr const char* client_id = "orders-web";                  ///< RFC 9068 "client_id" of our one client
+constexpr const char* refresh_type = "refresh+jwt";              ///< header "typ" of refresh tokens
+constexpr auto access_lifetime = 5min;    ///< short: a stolen access token is useful only briefly
+constexpr auto refresh_lifetime = 8h;     ///< a working day; every refresh makes a new one
+
+// -- users ---------------------------------------------------------------------------------------------------
+
+/// A user of the demo: a PBKDF2-HMAC-SHA256 password hash (never the password) and the scopes granted.
+struct user {
+    const char* salt_hex;
+    const char* hash_hex;
+    const char* scope;
+};
+
+constexpr int pbkdf2_iterations = 600000;  // OWASP's 2023 figure for PBKDF2-HMAC-SHA256
+
+/// The in-memory user table. Demo passwords: alice "alice-demo-password", bob "bob-demo-password".
+const std::map<std::string, user, std::less<>> users = {
+    {"alice", {"fac8dd232c9fb47241c77c4a05f03fed", "daed8c7411a80c4318652da76dc080b8c01c385f52d602654ddaa04c285d1b18",
+               "orders:read orders:write"}},
+    {"bob", {"f02832441a3540c90954ff12efa53d64", "5ce4b188ee1aa13300fc08cb0f168977da910f06f94171efc7b3b2d20f7a3034",
+             "orders:read"}},
+};
+
+std::vector<unsigned char> from_hex(std::string_view hex) {
+    std::vector<unsigned char> out;
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+        out.push_back(static_cast<unsigned char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+    return out;
+}
+
+/// The user's scopes when the password is right. An unknown user costs the same hash, so response times do
+/// not tell which user names exist.
+std::optional<std::string> check_password(std::string_view name, std::string_view password) {
+    const auto it = users.find(name);
+    const user& u = it != users.end() ? it->second : users.begin()->second;
+    const auto salt = from_hex(u.salt_hex);
+    const auto expected = from_hex(u.hash_hex);
+    unsigned char got[32];
+    if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), salt.data(),
+                          static_cast<int>(salt.size()), pbkdf2_iterations, EVP_sha256(), sizeof got, got) != 1)
+        return std::nullopt;
+    const bool match = expected.size() == sizeof got && CRYPTO_memcmp(got, expected.data(), sizeof got) == 0;
+    if (it == users.end() || !match) return std::nullopt;
+    return std::string(u.scope);
+}
+
+/// 128 random bits, base64url: for "jti" and family ids, which must not be guessable.
+std::string random_id() {
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("no randomness");
+    return jot::base64url::encode(jot::bytes_view(b, sizeof b));
+}
+
+// -- tokens --------------------------------------------------------------------------------------------------
+
+/// Issues and checks this API's tokens. Access tokens are RFC 9068 JWTs ("typ" at+jwt); refresh tokens are
+/// JWTs with their own "typ" and audience, so neither kind is ever accepted as the other (RFC 8725 §3.11).
+class token_service {
+public:
+    token_service(const jot::hmac_key& key, api::session_store& store)
+        : key_(key), store_(store), access_(make_access_verifier()), refresh_(make_refresh_verifier()) {}
+
+    /// A new access token and refresh token for `family`; the refresh token's jti is `refresh_id`.
+    json issue_pair(const std::string& subject, const std::string& scope, const std::string& family,
+                    const std::string& refresh_id) const {
+        const std::string access = jot::builder()
+                                       .type("at+jwt")
+                                       .issuer(issuer)
+                                       .subject(subject)
+                                       .audience(api_audience)
+                                       .claim("client_id", client_id)
+                                       .claim("scope", scope)
+                                       .claim("sid", family)
+                                       .id(random_id())
+                                       .issued_now()
+                                       .expires_in(access_lifetime)
+                                       .sign(key_)
+                                       .value();
+        const std::string refresh = jot::builder()
+                                        .type(refresh_type)
+                                        .issuer(issuer)
+                                        .subject(subject)
+                                        .audience(refresh_audience)
+                                        .claim("scope", scope)
+                                        .claim("sid", family)
+                                        .id(refresh_id)
+                                        .issued_now()
+                                        .expires_in(refresh_lifetime)
+                                        .sign(key_)
+                                        .value();
+        return {{"access_token", access},
+                {"token_type", "Bearer"},
+                {"expires_in", std::chrono::seconds(access_lifetime).count()},
+                {"refresh_token", refresh},
+                {"scope", scope}};
+    }
+
+    const jot::verifier& access() const { return access_; }
+    const jot::verifier& refresh() const { return refresh_; }
+
+private:
+    jot::verifier make_access_verifier() {
+        jot::verifier_builder b;
+        jot::profiles::access_token(b, issuer, api_audience);
+        return b.key(key_)
+            .require_claim("sid")
+            // Revocation: consulted on every request, also when the token comes from the verifier's cache.
+            .expect([store = &store_](const jot::claims& c) {
+                const auto jti = c.id();
+                const auto sid = c.get<std::string>("sid");
+                return jti && sid && !store->is_revoked(std::string(*jti), *sid);
+            })
+            .cache(4096)
+            .build()
+            .value();
+    }
+    jot::verifier make_refresh_verifier() {
+        return jot::verifier_builder()
+            .key(key_)
+            .expect_type(refresh_type)
+            .expect_issuer(issuer)
+            .expect_audience(refresh_audience)
+            .require_claim("jti")
+            .require_claim("sid")
+            .require_claim("sub")
+            .build()
+            .value();
+    }
+
+    jot::hmac_key key_;
+    api::session_store& store_;
+    jot::verifier access_, refresh_;
+};
+
+// -- HTTP ----------------------------------------------------------------------------------------------------
+
+void send_json(httplib::Response& res, int status, const json& body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+}
+
+/// Checks the request's Bearer token and, when `scope` is not empty, that the token grants it. On failure it
+/// writes the response: the status RFC 6750 §3.1 pairs with the failure and a WWW-Authenticate challenge.
+std::optional<jot::verified_token> authorize(const token_service& tokens, const httplib::Request& req,
+                                             httplib::Response& res, std::string_view scope = {}) {
+    auto fail = [&](std::error_code why, std::string challenge) {
+        res.set_header("WWW-Authenticate", challenge);
+        send_json(res, jot::bearer::status_for(why), {{"error", why.message()}});
+        return std::nullopt;
+    };
+    const std::string authorization = req.get_header_value("Authorization");
+    const auto token = jot::bearer::extract(authorization);  // a view into `authorization`
+    if (!token) {
+        // RFC 6750 §3.1: a request with no credentials at all gets a challenge without an error code.
+        if (token.error() == jot::errc::bearer_missing) return fail(token.error(), jot::bearer::challenge(realm));
+        return fail(token.error(), jot::bearer::challenge(token.error(), realm));
+    }
+    auto verified = tokens.access().verify(*token);
+    if (!verified) return fail(verified.error(), jot::bearer::challenge(verified.error(), realm));
+    if (!scope.empty()) {
+        if (auto granted = jot::require_scopes(verified->claims(), {scope}); !granted)
+            return fail(granted.error(), jot::bearer::challenge(granted.error(), realm, scope));
+    }
+    return std::move(*verified);
+}
+
+/// RFC 6749 §5.2 error response of the token endpoints.
+void send_grant_error(httplib::Response& res, const char* error, const char* description) {
+    res.set_header("Cache-Control", "no-store");
+    send_json(res, 400, {{"error", error}, {"error_description", description}});
+}
+
+/// A JSON object body, or nullopt.
+std::optional<json> json_body(const httplib::Request& req) {
+    json body = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+    if (!body.is_object()) return std::nullopt;
+    return body;
+}
+
+std::string string_member(const json& o, const char* name) {
+    const auto it = o.find(name);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// Orders per user, kept by this instance only (revocations are what the instances share).
+class order_book {
+public:
+    json list(const std::string& user) {
+        std::lock_guard<std::mutex> lock(m_);
+        const auto it = orders_.find(user);
+        return it != orders_.end() ? it->second : json::array();
+    }
+    json add(const std::string& user, json item) {
+        std::lock_guard<std::mutex> lock(m_);
+        json order = {{"id", ++last_id_}, {"item", std::move(item)}};
+        orders_[user].push_back(order);
+        return order;
+    }
+
+private:
+    std::mutex m_;
+    std::map<std::string, json> orders_;
+    long last_id_ = 0;
+};
+
+void add_routes(httplib::Server& server, const std::string& name, token_service& tokens, api::session_store& store,
+                order_book& orders) {
+    server.Get("/health", [&, name](const httplib::Request&, httplib::Response& res) {
+        send_json(res, 200, {{"instance", name}, {"store", store.backend()}});
+    });
+
+    server.Post("/login", [&](const httplib::Request& req, httplib::Response& res) {
+        const auto body = json_body(req);
+        const auto scope = body ? check_password(string_member(*body, "user"), string_member(*body, "password"))
+                                : std::nullopt;
+        if (!scope) return send_grant_error(res, "invalid_grant", "unknown user or wrong password");
+        const std::string family = random_id(), refresh_id = random_id();
+        store.start_family(family, refresh_id, api::clock::now() + refresh_lifetime);
+        res.set_header("Cache-Control", "no-store");
+        send_json(res, 200, tokens.issue_pair(string_member(*body, "user"), *scope, family, refresh_id));
+    });
+
+    server.Post("/refresh", [&](const httplib::Request& req, httplib::Response& res) {
+        const auto body = json_body(req);
+        const auto presented = tokens.refresh().verify(body ? string_member(*body, "refresh_token") : std::string());
+        if (!presented) return send_grant_error(res, "invalid_grant", "the refresh token is not valid");
+        const auto& c = presented->claims();
+        const std::string family = c.get<std::string>("sid").value_or(""), id(c.id().value_or(""));
+        const std::string next = random_id();
+        switch (store.rotate(family, id, next, api::clock::now() + refresh_lifetime)) {
+        case api::session_store::rotation::rotated: break;
+        case api::session_store::rotation::reused:
+            std::fprintf(stderr, "refresh token reuse detected; session %s revoked\n", family.c_str());
+            return send_grant_error(res, "invalid_grant", "refresh token reused; the session is revoked");
+        case api::session_store::rotation::revoked:
+            return send_grant_error(res, "invalid_grant", "the session was revoked");
+        case api::session_store::rotation::unknown:
+            return send_grant_error(res, "invalid_grant", "the session has ended");
+        }
+        res.set_header("Cache-Control", "no-store");
+        send_json(res, 200, tokens.issue_pair(std::string(c.subject().value_or("")),
+                                              c.get<std::string>("scope").value_or(""), family, next));
+    });
+
+    server.Post("/logout", [&](const httplib::Request& req, httplib::Response& res) {
+        const auto token = authorize(tokens, req, res);
+        if (!token) return;
+        const auto& c = token->claims();
+        // Deny the token until its own "exp" (after which it fails anyway), and end its refresh family.
+        const auto exp = c.expires_at().value();
+        store.revoke_token(std::string(c.id().value()), std::chrono::time_point_cast<api::clock::duration>(exp));
+        store.revoke_family(c.get<std::string>("sid").value(), api::clock::now() + refresh_lifetime);
+        res.status = 204;
+    });
+
+    server.Get("/orders", [&](const httplib::Request& req, httplib::Response& res) {
+        const auto token = authorize(tokens, req, res, "orders:read");
+        if (!token) return;
+        const std::string user(token->claims().subject().value());
+        send_json(res, 200, {{"user", user}, {"orders", orders.list(user)}, {"served_by", name}});
+    });
+
+    server.Post("/orders", [&](const httplib::Request& req, httplib::Response& res) {
+        const auto token = authorize(tokens, req, res, "orders:write");
+        if (!token) return;
+        const auto body = json_body(req);
+        if (!body || !body->contains("item")) return send_json(res, 400, {{"error", "expected {\"item\": ...}"}});
+        send_json(res, 201, orders.add(std::string(token->claims().subject().value()), body->at("item")));
+    });
+}
+
+// -- start-up ------------------------------------------------------------------------------------------------
+
+struct options {
+    std::string secret_file, port_file, redis, name = "api";
+    int port = 8080;
+};
+
+std::optional<options> parse_args(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (i + 1 >= argc) return std::nullopt;
+        const std::string v = argv[++i];
+        if (a == "--secret-file") o.secret_file = v;
+        else if (a == "--port") o.port = std::atoi(v.c_str());
+        else if (a == "--port-file") o.port_file = v;
+        else if (a == "--redis") o.redis = v;
+        else if (a == "--name") o.name = v;
+        else return std::nullopt;
+    }
+    if (o.secret_file.empty()) return std::nullopt;
+    return o;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+int run(const options& o) {
+    // The secret is bytes: every octet counts, none is trimmed. Shorter than 32 octets is refused.
+    const auto key = jot::hmac_key::create(jot::algorithm::hs256, read_file(o.secret_file));
+    if (!key) {
+        std::fprintf(stderr, "%s: %s\n", o.secret_file.c_str(), key.error().message().c_str());
+        return 2;
+    }
+    std::unique_ptr<api::redis_kv> redis;
+    if (!o.redis.empty()) {
+        const auto colon = o.redis.rfind(':');
+        if (colon == std::string::npos) throw std::runtime_error("--redis wants HOST:PORT");
+        redis = std::make_unique<api::redis_kv>(o.redis.substr(0, colon), std::atoi(o.redis.c_str() + colon + 1));
+    }
+    api::session_store store(std::move(redis));
+    token_service tokens(*key, store);
+    order_book orders;
+
+    httplib::Server server;
+    server.set_payload_max_length(16 * 1024);
+    server.set_logger([name = o.name](const httplib::Request& req, const httplib::Response& res) {
+        std::fprintf(stderr, "[%s] %s %s -> %d\n", name.c_str(), req.method.c_str(), req.path.c_str(), res.status);
+    });
+    add_routes(server, o.name, tokens, store, orders);
+
+    const int port = o.port == 0 ? server.bind_to_any_port("127.0.0.1")
+                                 : (server.bind_to_port("127.0.0.1", o.port) ? o.port : -1);
+    if (port <= 0) {
+        std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", o.port);
+        return 1;
+    }
+    std::fprintf(stderr, "[%s] listening on 127.0.0.1:%d, store: %s\n", o.name.c_str(), port, store.backend());
+    if (!o.port_file.empty()) {
+        // Written last and renamed into place, so a reader never sees a partial number.
+        const std::string tmp = o.port_file + ".tmp";
+        std::ofstream(tmp) << port << "\n";
+        std::rename(tmp.c_str(), o.port_file.c_str());
+    }
+
+    // SIGINT/SIGTERM stop the server: a thread waits for them (server.stop() is not async-signal-safe).
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    std::atomic<bool> signalled{false};
+    std::thread waiter([&] {
+        int sig = 0;
+        sigwait(&stop_signals, &sig);
+        signalled = true;
+        server.stop();
+    });
+    const bool clean = server.listen_after_bind();
+    if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM); // the server stopped on its own: wake the waiter
+    waiter.join();
+    return clean ? 0 : 1;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    // Block the stop signals in every thread (the server's pool inherits this mask); one thread sigwaits.
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+    const auto o = parse_args(argc, argv);
+    if (!o) {
+        std::fprintf(stderr, "usage: %s --secret-file FILE [--port N] [--port-file FILE] [--redis HOST:PORT] "
+                             "[--name NAME]\n", argv[0]);
+        return 2;
+    }
+    try {
+        return run(*o);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "error: %s\n", e.what());
+        return 1;
+    }
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# End-to-end demo of examples/http_api: a private redis-server, two API instances sharing it (and a third
+# without Redis), driven with curl; every status and challenge is checked.
+#   scripts/run-http-api-demo.sh [PATH/TO/jot_http_api]      (default: build/examples/jot_http_api)
+# Needs redis-server and curl (Debian: redis-server curl; building the API needs libhiredis-dev and
+# libcpp-httplib-dev). Installs nothing. Exit status 0 only when every check passes.
+set -euo pipefail
+
+api=${1:-build/examples/jot_http_api}
+redis_server=${JOT_REDIS_SERVER:-redis-server}
+curl=${JOT_CURL:-curl}
+for tool in "$api" "$redis_server" "$curl"; do
+    command -v "$tool" > /dev/null || { echo "run-http-api-demo: $tool not found" >&2; exit 2; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/jot-http-api-demo.XXXXXX")
+pids=()
+cleanup() {
+    local status=$?
+    for pid in "${pids[@]}"; do kill "$pid" 2> /dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2> /dev/null || true; done
+    if ((status != 0)); then
+        for log in "$work"/*.log; do [ -f "$log" ] && { echo "--- $log"; tail -n 40 "$log"; }; done
+    fi
+    rm -rf "$work"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+failures=0
+check() { # check DESCRIPTION COMMAND...: runs the command, prints ok or FAILED
+    local what=$1; shift
+    if "$@"; then
+        printf '%-78s ok\n' "$what"
+    else
+        printf '%-78s FAILED\n' "$what"
+        failures=$((failures + 1))
+    fi
+}
+
+# -- ports ---------------------------------------------------------------------------------------------------
+
+port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+free_port() {
+    local p
+    for _ in $(seq 1 100); do
+        p=$((20000 + RANDOM % 40000))
+        port_in_use "$p" || { echo "$p"; return 0; }
+    done
+    echo "run-http-api-demo: no free port" >&2
+    return 1
+}
+wait_for() { # wait_for SECONDS COMMAND...
+    local deadline=$((SECONDS + $1)); shift
+    until "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.05
+    done
+}
+redis_answers() { # PING over bash's /dev/tcp, so redis-cli is not needed
+    (
+        exec 4<> "/dev/tcp/127.0.0.1/$1" || exit 1
+        printf 'PING\r\n' >&4
+        read -r -t 1 reply <&4 || exit 1
+        [ "${reply%$'\r'}" = "+PONG" ]
+    ) 2> /dev/null
+}
+
+# -- redis-server: temporary directory, free port, no persistence ------------------------------------------
+
+redis_port=
+for attempt in 1 2 3 4 5; do
+    port=$(free_port)
+    "$redis_server" --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$work" \
+        --protected-mode yes > "$work/redis.log" 2>&1 &
+    redis_pid=$!
+    if wait_for 5 redis_answers "$port"; then
+        pids+=("$redis_pid")
+        redis_port=$port
+        break
+    fi
+    kill "$redis_pid" 2> /dev/null || true
+    wait "$redis_pid" 2> /dev/null || true
+    echo "redis-server did not start on port $port (attempt $attempt)" >&2
+done
+[ -n "$redis_port" ] || { echo "run-http-api-demo: cannot start redis-server" >&2; exit 1; }
+echo "redis-server on 127.0.0.1:$redis_port"
+
+# -- API instances --------------------------------------------------------------------------------------------
+
+# Every instance signs and verifies with the same HS256 secret: 32 random bytes, not text.
+head -c 32 /dev/urandom > "$work/secret.bin"
+
+start_api() { # start_api NAME REDIS_ADDRESS: starts an instance on a free port, written to $work/NAME.port
+    local name=$1 redis=$2
+    "$api" --name "$name" --secret-file "$work/secret.bin" --port 0 --port-file "$work/$name.port" \
+        --redis "$redis" > "$work/$name.log" 2>&1 &
+    pids+=($!)
+    wait_for 10 test -s "$work/$name.port" || { echo "instance $name did not start" >&2; exit 1; }
+}
+start_api A "127.0.0.1:$redis_port"
+start_api B "127.0.0.1:$redis_port"
+start_api C "127.0.0.1:$(free_port)"  # nothing listens there: C runs on its in-memory store
+port_A=$(cat "$work/A.port")
+port_B=$(cat "$work/B.port")
+port_C=$(cat "$work/C.port")
+base_A=http://127.0.0.1:$port_A
+base_B=http://127.0.0.1:$port_B
+base_C=http://127.0.0.1:$port_C
+echo "instances: A on $port_A, B on $port_B (both with Redis), C on $port_C (no Redis)"
+
+# -- HTTP helpers ----------------------------------------------------------------------------------------------
+
+# call METHOD URL [curl arguments...]: sets $status; the body and headers are in $work/body, $work/headers.
+call() {
+    local method=$1 url=$2; shift 2
+    status=$("$curl" -sS --max-time 10 -o "$work/body" -D "$work/headers" -w '%{http_code}' -X "$method" "$@" "$url")
+}
+bearer() { printf 'Authorization: Bearer %s' "$1"; }
+json_post() { call POST "$1" -H 'Content-Type: application/json' --data-binary "$2"; }
+status_is() { [ "$status" = "$1" ]; }
+body_has() { grep -qF -- "$1" "$work/body"; }
+# The header's value (first occurrence, without the CR).
+header() { grep -i "^$1:" "$work/headers" | head -n 1 | sed -e 's/^[^:]*: *//' -e 's/\r$//'; }
+header_is() { [ "$(header "$1")" = "$2" ]; }
+member() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" "$work/body"; }
+login() { # login BASE USER PASSWORD: sets access and refresh
+    json_post "$1/login" "{\"user\":\"$2\",\"password\":\"$3\"}"
+    access=$(member access_token)
+    refresh=$(member refresh_token)
+}
+
+# -- the checks -----------------------------------------------------------------------------------------------
+
+call GET "$base_A/health"; check "instance A uses Redis" body_has '"store":"redis"'
+call GET "$base_B/health"; check "instance B uses Redis" body_has '"store":"redis"'
+call GET "$base_C/health"; check "instance C (Redis unreachable) falls back to memory" body_has '"store":"memory"'
+
+login "$base_A" alice wrong-password
+check "login with a wrong password: 400" status_is 400
+check "  error invalid_grant" body_has '"error":"invalid_grant"'
+
+login "$base_A" alice alice-demo-password
+check "login as alice on A: 200" status_is 200
+check "  a Bearer access token and a refresh token" \
+    test -n "$access" -a -n "$refresh" -a "$(member token_type)" = Bearer
+check "  Cache-Control: no-store" header_is Cache-Control no-store
+alice_access=$access
+alice_refresh=$refresh
+
+call GET "$base_A/orders" -H "$(bearer "$alice_access")"
+check "GET /orders with alice's token on A: 200" status_is 200
+call POST "$base_B/orders" -H "$(bearer "$alice_access")" -H 'Content-Type: application/json' \
+    --data-binary '{"item":"tea"}'
+check "POST /orders with the same token on B: 201" status_is 201
+
+call GET "$base_A/orders"
+check "no Authorization header: 401" status_is 401
+check "  WWW-Authenticate without an error code (RFC 6750 §3.1)" header_is WWW-Authenticate 'Bearer realm="orders"'
+
+call GET "$base_A/orders" -H "$(bearer not-a-jwt)"
+check "a token that is not a JWT: 401" status_is 401
+check "  invalid_token, malformed" header_is WWW-Authenticate \
+    'Bearer realm="orders", error="invalid_token", error_description="the access token is malformed"'
+
+# Change one character well inside the signature (the last one may only carry unused bits).
+at=$((${#alice_access} - 10))
+original=${alice_access:at:1}
+replacement=A
+[ "$original" = A ] && replacement=B
+forged=${alice_access:0:at}$replacement${alice_access:at+1}
+call GET "$base_A/orders" -H "$(bearer "$forged")"
+check "a token with a changed signature: 401" status_is 401
+check "  invalid_token" header_is WWW-Authenticate \
+    'Bearer realm="orders", error="invalid_token", error_description="the access token is invalid"'
+
+call GET "$base_A/orders" -H "Authorization: Basic YWxpY2U6c2VjcmV0"
+check "another scheme (Basic): 400" status_is 400
+check "  invalid_request" header_is WWW-Authenticate \
+    'Bearer realm="orders", error="invalid_request", error_description="expected one Bearer token"'
+
+call GET "$base_A/orders" -H "$(bearer "$alice_refresh")"
+check "a refresh token used as an access token: 401 (typ differs)" status_is 401
+
+login "$base_B" bob bob-demo-password
+check "login as bob (orders:read only) on B: 200" status_is 200
+bob_access=$access
+call GET "$base_A/orders" -H "$(bearer "$bob_access")"
+check "bob reads orders: 200" status_is 200
+call POST "$base_A/orders" -H "$(bearer "$bob_access")" -H 'Content-Type: application/json' \
+    --data-binary '{"item":"coffee"}'
+check "bob writes an order: 403" status_is 403
+check "  insufficient_scope naming orders:write" header_is WWW-Authenticate \
+    'Bearer realm="orders", error="insufficient_scope", error_description="the access token lacks a required scope", scope="orders:write"'
+
+json_post "$base_A/refresh" "{\"refresh_token\":\"$alice_access\"}"
+check "an access token used as a refresh token: 400" status_is 400
+
+json_post "$base_A/refresh" "{\"refresh_token\":\"$alice_refresh\"}"
+check "refresh on A: 200" status_is 200
+rotated_access=$(member access_token)
+rotated_refresh=$(member refresh_token)
+check "  a new refresh token (rotation)" test -n "$rotated_refresh" -a "$rotated_refresh" != "$alice_refresh"
+call GET "$base_B/orders" -H "$(bearer "$rotated_access")"
+check "  its access token works on B: 200" status_is 200
+
+json_post "$base_B/refresh" "{\"refresh_token\":\"$alice_refresh\"}"
+check "the old refresh token again, on B: 400 (reuse detected)" status_is 400
+check "  the session is revoked" body_has 'refresh token reused'
+json_post "$base_A/refresh" "{\"refresh_token\":\"$rotated_refresh\"}"
+check "the newest refresh token of that family: 400 (family revoked)" status_is 400
+call GET "$base_A/orders" -H "$(bearer "$rotated_access")"
+check "the family's access token: 401" status_is 401
+
+login "$base_A" alice alice-demo-password
+session_access=$access
+session_refresh=$refresh
+call GET "$base_B/orders" -H "$(bearer "$session_access")"
+check "a new session: its token works on B: 200" status_is 200
+call POST "$base_A/logout" -H "$(bearer "$session_access")" --data-binary ''
+check "logout on A: 204" status_is 204
+call GET "$base_B/orders" -H "$(bearer "$session_access")"
+check "the logged-out token on B: 401 (shared denylist)" status_is 401
+check "  invalid_token" header_is WWW-Authenticate \
+    'Bearer realm="orders", error="invalid_token", error_description="the access token is not valid for this resource"'
+call GET "$base_A/orders" -H "$(bearer "$session_access")"
+check "the logged-out token on A: 401" status_is 401
+json_post "$base_B/refresh" "{\"refresh_token\":\"$session_refresh\"}"
+check "the logged-out session's refresh token on B: 400" status_is 400
+
+login "$base_C" alice alice-demo-password
+check "login on C (memory store): 200" status_is 200
+call POST "$base_C/logout" -H "$(bearer "$access")" --data-binary ''
+check "logout on C: 204" status_is 204
+call GET "$base_C/orders" -H "$(bearer "$access")"
+check "C refuses its own logged-out token: 401" status_is 401
+
+echo "elapsed: ${SECONDS}s"
+if ((failures)); then
+    echo "http api demo: $failures check(s) FAILED"
+    exit 1
+fi
+echo "http api demo: all checks passed"
