@@ -252,7 +252,7 @@ TEST_CASE("nesting deeper than max_json_depth is json_too_deep; exactly at the l
     REQUIRE(decode_error(make_token(good_header, R"({"a":{}})"), flat) == deep);
 }
 
-TEST_CASE("100,000 nested '[' are rejected without exhausting the stack", "[token][negative]") {
+TEST_CASE("100,000 nested array openers are rejected without exhausting the stack", "[token][negative]") {
     jot::decode_options big;
     big.max_token_size = 1 << 20;
     const std::string opens(100000, '[');
