@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The counting allocator behind jot_bench's "allocs" counter: replaced global operator new/delete plus
-// OpenSSL memory functions, all forwarding to malloc/free.
+// The counting allocator behind jot_bench's "allocs" counter. On glibc, malloc, calloc, realloc and the
+// aligned forms are interposed, so every allocation in the process is seen: operator new (which calls malloc),
+// OpenSSL, and the C libraries of peers (libjwt's jansson). Elsewhere, the global operator new/delete are
+// replaced and OpenSSL's memory functions routed through the counter.
 #include "alloc_counter.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -11,9 +14,60 @@
 
 namespace {
 
-// A trivially initialised thread_local needs no constructor call, so it is usable from operator new at any
-// time, including before main() and while a thread is starting.
+// A trivially initialised thread_local needs no constructor call, so it is usable from malloc at any time,
+// including before main() and while a thread is starting.
 thread_local std::uint64_t count = 0;
+
+} // namespace
+
+#if defined(__GLIBC__)
+
+// glibc's own entry points, which a program may call to reach the real allocator from its replacement.
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+void __libc_free(void*);
+
+void* malloc(std::size_t n) noexcept {
+    ++count;
+    return __libc_malloc(n);
+}
+void* calloc(std::size_t n, std::size_t size) noexcept {
+    ++count;
+    return __libc_calloc(n, size);
+}
+void* realloc(void* p, std::size_t n) noexcept {
+    ++count;
+    return __libc_realloc(p, n);
+}
+void free(void* p) noexcept { __libc_free(p); }
+void* memalign(std::size_t align, std::size_t n) noexcept {
+    ++count;
+    return __libc_memalign(align, n);
+}
+void* aligned_alloc(std::size_t align, std::size_t n) noexcept {
+    ++count;
+    return __libc_memalign(align, n);
+}
+int posix_memalign(void** out, std::size_t align, std::size_t n) noexcept {
+    ++count;
+    void* p = __libc_memalign(align, n);
+    if (!p) return 12; // ENOMEM
+    *out = p;
+    return 0;
+}
+} // extern "C"
+
+namespace jot_bench {
+std::uint64_t allocations() noexcept { return count; }
+bool count_openssl_allocations() noexcept { return true; } // OpenSSL calls malloc, which is counted
+} // namespace jot_bench
+
+#else
+
+namespace {
 
 void* counted_malloc(std::size_t n) noexcept {
     ++count;
@@ -88,3 +142,5 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::fre
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
 void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
+
+#endif

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// jot_bench's entry point: count OpenSSL's allocations, register every algorithm's benchmarks, run them.
+// jot_bench's entry point: count allocations, register every algorithm's benchmarks, run them.
 //   jot_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // or scripts/bench_table.py, which pairs jot/<ALG>/<op> with floor/<ALG>/<op> and prints the ratios.
 #include <cstdio>
@@ -20,7 +20,17 @@ int main(int argc, char** argv) {
 
     // Registration builds keys and runs each algorithm's self-checks (jot and the floor must agree).
     jot_bench::register_hmac();
+    jot_bench::register_rsa();
+    jot_bench::register_ecdsa();
+    jot_bench::register_eddsa();
+    jot_bench::register_control();
     if (jot_bench::setup_failed()) return 1;
+#if defined(JOT_BENCH_HAVE_CPP_JWT)
+    jot_bench::register_cpp_jwt();
+#endif
+#if defined(JOT_BENCH_HAVE_LIBJWT)
+    jot_bench::register_libjwt();
+#endif
 
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -26,20 +26,6 @@ namespace jot {
 
 namespace detail {
 
-/// True when every string (member names included) in `v` is valid UTF-8, so dump() cannot throw.
-template <class Json>
-bool json_strings_are_utf8(const Json& v) {
-    if (v.is_string()) return is_valid_utf8(v.template get_ref<const typename Json::string_t&>());
-    if (v.is_object()) {
-        for (auto it = v.begin(); it != v.end(); ++it)
-            if (!is_valid_utf8(it.key()) || !json_strings_are_utf8(it.value())) return false;
-    } else if (v.is_array()) {
-        for (const auto& e : v)
-            if (!json_strings_are_utf8(e)) return false;
-    }
-    return true;
-}
-
 /// Appends the base64url signature of `signing_input` (already in `out`) made by `key`.
 inline result<void> append_signature(std::string& out, const signer& key) {
     const std::size_t cap = key.max_signature_size();
@@ -59,6 +45,35 @@ inline result<void> append_signature(std::string& out, const signer& key) {
 }
 
 inline bool is_reserved_header_member(std::string_view name) noexcept { return name == "alg" || name == "kid"; }
+
+/// True when `value` may be the registered claim `name` (what basic_claims::check_registered_types asks of
+/// it); true for every other name.
+template <class Json>
+bool registered_claim_type_ok(std::string_view name, const Json& value) {
+    if (name == "iss" || name == "sub" || name == "jti") return value.is_string();
+    if (name == "aud") {
+        if (value.is_string()) return true;
+        if (!value.is_array()) return false;
+        for (const auto& e : value)
+            if (!e.is_string()) return false;
+        return true;
+    }
+    if (name == "exp" || name == "nbf" || name == "iat") return numeric_date_from_json(value).has_value();
+    return true;
+}
+
+/// True when Json objects keep their members sorted by name (nlohmann::json), false when they keep insertion
+/// order (nlohmann::ordered_json); worked out once per Json type.
+template <class Json>
+bool object_members_sorted() {
+    static const bool sorted = [] {
+        Json probe = Json::object();
+        probe["b"] = nullptr;
+        probe["a"] = nullptr;
+        return probe.begin().key() == "a";
+    }();
+    return sorted;
+}
 
 } // namespace detail
 
@@ -140,11 +155,8 @@ public:
 
     /// Any claim. Registered claim names are accepted when the value has the registered type.
     basic_builder& claim(std::string name, Json value) {
-        if (!deferred_) {
-            basic_claims<Json> probe;
-            probe.set(name, value);
-            if (auto r = probe.check_registered_types(); !r) deferred_ = make_error_code(errc::claim_not_serializable);
-        }
+        if (!deferred_ && !detail::registered_claim_type_ok(name, value))
+            deferred_ = make_error_code(errc::claim_not_serializable);
         return set(std::move(name), std::move(value));
     }
 
@@ -170,26 +182,60 @@ public:
     /// errc::invalid_utf8 (a string that is not UTF-8), and the signer's errors.
     result<std::string> sign(const signer& key) const {
         if (deferred_) return deferred_;
-        Json h = Json::object();
-        h["alg"] = Json(std::string(to_string(key.alg())));
-        if (header_.find("typ") == header_.end()) h["typ"] = "JWT";
-        if (!key.key_id().empty()) h["kid"] = Json(std::string(key.key_id()));
-        for (auto it = header_.begin(); it != header_.end(); ++it) h[it.key()] = it.value();
-        if (!detail::json_strings_are_utf8(h) || !detail::json_strings_are_utf8(claims_.json()))
-            return errc::invalid_utf8;
-        const std::string header_text = h.dump();
-        const std::string payload_text = claims_.json().dump();
+        // The header's and the payload's JSON text, one after the other, written as dump() would write them
+        // (UTF-8 checked on the way), then encoded into an output allocated once at its final size.
+        std::string text;
+        text.reserve(initial_text_capacity);
+        if (!write_header(key, text)) return errc::invalid_utf8;
+        const std::size_t header_size = text.size();
+        if (!detail::write_json(claims_.json(), text)) return errc::invalid_utf8;
+        const bytes_view header_text(text.data(), header_size);
+        const bytes_view payload_text(text.data() + header_size, text.size() - header_size);
         std::string out;
         out.reserve(base64url::encoded_size(header_text.size()) + base64url::encoded_size(payload_text.size()) +
                     base64url::encoded_size(key.max_signature_size()) + 2);
-        base64url::encode_append(bytes_view(header_text), out);
+        base64url::encode_append(header_text, out);
         out.push_back('.');
-        base64url::encode_append(bytes_view(payload_text), out);
+        base64url::encode_append(payload_text, out);
         if (auto r = detail::append_signature(out, key); !r) return r.error();
         return out;
     }
 
 private:
+    // Room for a typical access token's header and payload text before the buffer has to grow.
+    static constexpr std::size_t initial_text_capacity = 512;
+
+    /// Writes the JOSE header: "alg" and "kid" from the key, "typ" ("JWT" unless set), then the members set
+    /// by hand. Without hand-set members other than a string "typ", and with members kept sorted, the text
+    /// is written directly ({"alg","kid","typ"} is dump()'s order); otherwise through a header object.
+    /// False when a string is not UTF-8.
+    bool write_header(const signer& key, std::string& out) const {
+        const std::string_view kid = key.key_id();
+        const auto typ_it = header_.find("typ");
+        const bool typ_only = header_.empty() || (header_.size() == 1 && typ_it != header_.end() && typ_it->is_string());
+        if (typ_only && detail::object_members_sorted<Json>()) {
+            out.append("{\"alg\":");
+            detail::write_json_string(to_string(key.alg()), out);
+            if (!kid.empty()) {
+                out.append(",\"kid\":");
+                if (!detail::write_json_string(kid, out)) return false;
+            }
+            out.append(",\"typ\":");
+            const std::string_view typ =
+                typ_it == header_.end() ? std::string_view("JWT")
+                                        : std::string_view(typ_it->template get_ref<const typename Json::string_t&>());
+            if (!detail::write_json_string(typ, out)) return false;
+            out.push_back('}');
+            return true;
+        }
+        Json h = Json::object();
+        h["alg"] = Json(std::string(to_string(key.alg())));
+        if (typ_it == header_.end()) h["typ"] = "JWT";
+        if (!kid.empty()) h["kid"] = Json(std::string(kid));
+        for (auto it = header_.begin(); it != header_.end(); ++it) h[it.key()] = it.value();
+        return detail::write_json(h, out);
+    }
+
     numeric_date now_seconds() const {
         return std::chrono::time_point_cast<std::chrono::microseconds>(
             std::chrono::floor<std::chrono::seconds>(clock_.now()));

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,29 +74,82 @@ result<Json> decode_json_segment(std::string_view b64, const decode_options& opt
 
 struct verified_token_access;
 
+/// What a verified token owns, shared by its copies: the decoded header and payload JSON text, and the two
+/// DOMs, each built from that text on first access. std::call_once makes the first access safe from several
+/// threads at once; later accesses only read.
+template <class Json>
+class token_data {
+public:
+    /// Holds text the verifier has checked with json_scanner (whose verdicts equal parse_object's) under
+    /// `max_depth`, so parsing it again under the same depth cannot fail.
+    explicit token_data(std::size_t max_depth) noexcept : max_depth_(max_depth) {}
+    token_data(const token_data&) = delete;
+    token_data& operator=(const token_data&) = delete;
+
+    /// The buffer the verifier decodes into: the header JSON, then the payload JSON.
+    std::string& text() noexcept { return text_; }
+    void set_header_size(std::size_t n) noexcept { header_size_ = n; }
+    std::string_view header_text() const noexcept { return std::string_view(text_).substr(0, header_size_); }
+    std::string_view payload_text() const noexcept { return std::string_view(text_).substr(header_size_); }
+
+    const basic_header<Json>& header() {
+        std::call_once(header_once_, [this] {
+            auto r = parse_object<Json>(header_text(), max_depth_);
+            header_.emplace(r ? std::move(*basic_header<Json>::from_json(std::move(*r))) : basic_header<Json>());
+        });
+        return *header_;
+    }
+    const basic_claims<Json>& claims() {
+        std::call_once(claims_once_, [this] {
+            auto r = parse_object<Json>(payload_text(), max_depth_);
+            claims_.emplace(r ? std::move(*basic_claims<Json>::from_json(std::move(*r))) : basic_claims<Json>());
+        });
+        return *claims_;
+    }
+
+    /// Installs DOMs that already exist (tokens made from DOMs rather than text).
+    void adopt(basic_header<Json> h, basic_claims<Json> c) {
+        std::call_once(header_once_, [&] { header_.emplace(std::move(h)); });
+        std::call_once(claims_once_, [&] { claims_.emplace(std::move(c)); });
+    }
+
+private:
+    std::string text_;
+    std::size_t header_size_ = 0;
+    std::size_t max_depth_;
+    std::once_flag header_once_, claims_once_;
+    std::optional<basic_header<Json>> header_;
+    std::optional<basic_claims<Json>> claims_;
+};
+
 } // namespace detail
 
 /// A token whose signature and claims a verifier has accepted. Only a verifier can make one, so holding a
 /// basic_verified_token proves verification succeeded (the type system carries the check).
+///
+/// Copies are cheap and share one immutable record. The header and claim DOMs are built from the verified
+/// text the first time header() or claims() is called (or by the verifier, when its own checks read them),
+/// so a caller that only needs "verified or not" never pays for them. Calling them from several threads at
+/// once is safe. Building a DOM allocates; if that allocation fails the program terminates (these accessors
+/// are noexcept).
 template <class Json = nlohmann::json>
 class basic_verified_token {
 public:
     using json_type = Json;
 
     /// The JOSE header.
-    const basic_header<Json>& header() const noexcept { return header_; }
+    const basic_header<Json>& header() const noexcept { return data_->header(); }
     /// The verified claim set.
-    const basic_claims<Json>& claims() const noexcept { return claims_; }
+    const basic_claims<Json>& claims() const noexcept { return data_->claims(); }
     /// The algorithm that verified the signature.
     jot::algorithm alg() const noexcept { return alg_; }
 
 private:
     friend struct detail::verified_token_access;
-    basic_verified_token(basic_header<Json> h, basic_claims<Json> c, jot::algorithm a)
-        : header_(std::move(h)), claims_(std::move(c)), alg_(a) {}
+    basic_verified_token(std::shared_ptr<detail::token_data<Json>> d, jot::algorithm a)
+        : data_(std::move(d)), alg_(a) {}
 
-    basic_header<Json> header_;
-    basic_claims<Json> claims_;
+    std::shared_ptr<detail::token_data<Json>> data_;
     jot::algorithm alg_;
 };
 
@@ -104,7 +160,13 @@ namespace detail {
 struct verified_token_access {
     template <class Json>
     static basic_verified_token<Json> make(basic_header<Json> h, basic_claims<Json> c, jot::algorithm a) {
-        return basic_verified_token<Json>(std::move(h), std::move(c), a);
+        auto d = std::make_shared<token_data<Json>>(0);
+        d->adopt(std::move(h), std::move(c));
+        return basic_verified_token<Json>(std::move(d), a);
+    }
+    template <class Json>
+    static basic_verified_token<Json> make(std::shared_ptr<token_data<Json>> d, jot::algorithm a) {
+        return basic_verified_token<Json>(std::move(d), a);
     }
 };
 } // namespace detail

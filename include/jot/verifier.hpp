@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -20,6 +21,8 @@
 #include "bytes.hpp"
 #include "claims.hpp"
 #include "clock.hpp"
+#include "detail/json.hpp"
+#include "detail/token_cache.hpp"
 #include "error.hpp"
 #include "header.hpp"
 #include "key_source.hpp"
@@ -67,6 +70,214 @@ inline constexpr std::size_t max_keys_without_kid = 4;
 /// Longest signature jot decodes: an RSA-8192 signature. Longer is rejected before decoding.
 inline constexpr std::size_t max_signature_octets = 1024;
 
+/// Longest JOSE header decoded on the stack; a longer one is decoded into the heap.
+inline constexpr std::size_t header_stack_octets = 512;
+
+/// A registered header member or claim as the verifier found it.
+enum class member_state : unsigned char { absent, valid, wrong_type };
+
+/// What the verifier reads from a JOSE header (RFC 7515 §4.1): gathered from json_scanner's events, or from
+/// a header DOM. Views point into the scanned text or the DOM.
+struct header_facts {
+    member_state alg = member_state::absent;
+    std::error_code alg_error;  ///< unsupported_algorithm or unsecured_token for a string "alg" jot cannot use
+    algorithm alg_value = algorithm::hs256;
+    bool bad_member = false;    ///< typ, cty, kid, jku, x5u, x5t or x5t#S256 present but not a string
+    member_state kid = member_state::absent;
+    std::string_view kid_value;
+    member_state typ = member_state::absent;
+    std::string_view typ_value;
+    member_state crit = member_state::absent;  ///< valid: an array of strings (its names below)
+    std::vector<std::string_view> crit_names;
+    bool in_crit = false;
+
+    // json_scanner handler
+    void member(std::string_view name, const scanned_value& v) {
+        in_crit = false;
+        const bool is_string = v.type == scanned_value::kind::string;
+        if (name == "alg") {
+            alg = is_string ? member_state::valid : member_state::wrong_type;
+            if (is_string) set_alg(v.string);
+        } else if (name == "kid" || name == "typ") {
+            (name == "kid" ? kid_value : typ_value) = v.string;
+            (name == "kid" ? kid : typ) = is_string ? member_state::valid : member_state::wrong_type;
+            bad_member = bad_member || !is_string;
+        } else if (name == "crit") {
+            crit = v.type == scanned_value::kind::array ? member_state::valid : member_state::wrong_type;
+            in_crit = crit == member_state::valid;
+        } else if (name == "cty" || name == "jku" || name == "x5u" || name == "x5t" || name == "x5t#S256") {
+            bad_member = bad_member || !is_string;
+        }
+    }
+    void element(const scanned_value& v) {
+        if (!in_crit) return;
+        if (v.type == scanned_value::kind::string) crit_names.push_back(v.string);
+        else crit = member_state::wrong_type;
+    }
+
+    /// The same facts from a header DOM.
+    template <class Json>
+    static header_facts of(const basic_header<Json>& h) {
+        header_facts f;
+        if (const Json* a = h.find("alg")) {
+            f.alg = a->is_string() ? member_state::valid : member_state::wrong_type;
+            if (a->is_string()) f.set_alg(*h.alg());
+        }
+        for (const char* name : {"typ", "cty", "kid", "jku", "x5u", "x5t", "x5t#S256"})
+            if (const Json* v = h.find(name); v && !v->is_string()) f.bad_member = true;
+        if (auto k = h.key_id()) {
+            f.kid = member_state::valid;
+            f.kid_value = *k;
+        }
+        if (auto t = h.type()) {
+            f.typ = member_state::valid;
+            f.typ_value = *t;
+        }
+        if (h.contains("crit")) {
+            auto names = h.critical();
+            f.crit = names ? member_state::valid : member_state::wrong_type;
+            if (names) f.crit_names = std::move(*names);
+        }
+        return f;
+    }
+
+    /// What basic_header::check_registered_types reports. Errors: header_missing_alg, header_invalid_member.
+    result<void> check_registered() const {
+        if (alg == member_state::absent) return errc::header_missing_alg;
+        if (alg == member_state::wrong_type || bad_member) return errc::header_invalid_member;
+        return {};
+    }
+
+private:
+    void set_alg(std::string_view name) {
+        auto a = algorithm_from_string(name);
+        if (a) alg_value = *a;
+        else alg_error = a.error();
+    }
+};
+
+/// What the verifier reads from a claim set (RFC 7519 §4.1): the types of the registered claims, whether
+/// iss, sub and aud meet the verifier's expectations (compared where they are read, never copied), and the
+/// NumericDates.
+struct claim_facts {
+    member_state iss = member_state::absent, sub = member_state::absent, jti = member_state::absent,
+                 aud = member_state::absent;
+    bool iss_expected = false, sub_expected = false, aud_expected = false;
+    time_claims times;
+};
+
+/// The verifier's expectations a claims_collector compares against.
+struct claim_expectations {
+    const std::vector<std::string>* issuers;
+    const std::vector<std::string>* audiences;
+    const std::string* subject;  ///< null when no subject is expected
+
+    static bool contains(const std::vector<std::string>& set, std::string_view v) noexcept {
+        for (const auto& s : set)
+            if (s == v) return true; // exact, byte for byte: no case folding, no prefix match
+        return false;
+    }
+};
+
+/// Reads a NumericDate exactly as basic_claims does (through numeric_date_from_json on a scalar, which
+/// allocates nothing).
+template <class Json>
+date_claim date_of(const Json& v) {
+    date_claim d;
+    d.present = true;
+    auto r = numeric_date_from_json(v);
+    if (r) d.value = *r;
+    else d.error = r.error();
+    return d;
+}
+
+/// json_scanner handler that fills claim_facts from a payload's top-level members.
+template <class Json>
+class claims_collector {
+public:
+    explicit claims_collector(claim_expectations e) noexcept : e_(e) {}
+
+    claim_facts facts;
+
+    void member(std::string_view name, const scanned_value& v) {
+        in_aud_ = false;
+        const bool is_string = v.type == scanned_value::kind::string;
+        if (name == "iss") {
+            facts.iss = is_string ? member_state::valid : member_state::wrong_type;
+            facts.iss_expected = is_string && claim_expectations::contains(*e_.issuers, v.string);
+        } else if (name == "sub") {
+            facts.sub = is_string ? member_state::valid : member_state::wrong_type;
+            facts.sub_expected = is_string && e_.subject && *e_.subject == v.string;
+        } else if (name == "jti") {
+            facts.jti = is_string ? member_state::valid : member_state::wrong_type;
+        } else if (name == "aud") {
+            if (is_string) {
+                facts.aud = member_state::valid;
+                facts.aud_expected = claim_expectations::contains(*e_.audiences, v.string);
+            } else if (v.type == scanned_value::kind::array) {
+                facts.aud = member_state::valid;
+                in_aud_ = true;
+            } else {
+                facts.aud = member_state::wrong_type;
+            }
+        } else if (name == "exp") {
+            facts.times.exp = date(v);
+        } else if (name == "nbf") {
+            facts.times.nbf = date(v);
+        } else if (name == "iat") {
+            facts.times.iat = date(v);
+        }
+    }
+    void element(const scanned_value& v) {
+        if (!in_aud_) return;
+        if (v.type != scanned_value::kind::string) facts.aud = member_state::wrong_type;
+        else if (!facts.aud_expected) facts.aud_expected = claim_expectations::contains(*e_.audiences, v.string);
+    }
+
+    /// The same facts from a claims DOM.
+    static claim_facts of(const basic_claims<Json>& c, claim_expectations e) {
+        claim_facts f;
+        auto text = [&c](const char* name, member_state& state) -> std::string_view {
+            const Json* v = c.find(name);
+            if (!v) return {};
+            state = v->is_string() ? member_state::valid : member_state::wrong_type;
+            return v->is_string() ? std::string_view(v->template get_ref<const typename Json::string_t&>()) : "";
+        };
+        const std::string_view iss = text("iss", f.iss), sub = text("sub", f.sub);
+        text("jti", f.jti);
+        f.iss_expected = f.iss == member_state::valid && claim_expectations::contains(*e.issuers, iss);
+        f.sub_expected = f.sub == member_state::valid && e.subject && *e.subject == sub;
+        if (c.contains("aud")) {
+            auto aud = c.audience();
+            f.aud = aud ? member_state::valid : member_state::wrong_type;
+            if (aud)
+                for (std::string_view a : *aud) f.aud_expected = f.aud_expected || claim_expectations::contains(*e.audiences, a);
+        }
+        if (const Json* v = c.find("exp")) f.times.exp = date_of(*v);
+        if (const Json* v = c.find("nbf")) f.times.nbf = date_of(*v);
+        if (const Json* v = c.find("iat")) f.times.iat = date_of(*v);
+        return f;
+    }
+
+private:
+    static date_claim date(const scanned_value& v) {
+        switch (v.type) {
+        case scanned_value::kind::number_unsigned: return date_of(Json(v.unsigned_value));
+        case scanned_value::kind::number_integer: return date_of(Json(v.integer_value));
+        case scanned_value::kind::number_float: return date_of(Json(v.float_value));
+        default: {
+            date_claim d;
+            d.present = true;
+            d.error = make_error_code(errc::claim_wrong_type);
+            return d;
+        }
+        }
+    }
+
+    claim_expectations e_;
+    bool in_aud_ = false;
+};
+
 } // namespace detail
 
 /// An immutable, thread-safe verifier: made by basic_verifier_builder::build(), used by calling verify().
@@ -86,30 +297,18 @@ public:
     /// token_not_yet_valid, issued_in_future, token_too_old, expiration_missing, claim_missing,
     /// issuer_mismatch, audience_mismatch, audience_unexpected, subject_mismatch, type_mismatch,
     /// claim_mismatch, claim_predicate_failed.
+    ///
+    /// With a cache (basic_verifier_builder::cache), a token accepted before is found by a keyed hash of its
+    /// exact bytes; "exp", "nbf", "iat" (and max_age) are checked against the clock again, expect() and
+    /// expect_token() checks run again, and the signature and the rest of the policy are not redone.
     result<token_type> verify(std::string_view token) const {
-        auto parts = detail::split_compact(token, s_.decode, /*allow_empty_signature=*/true);
-        if (!parts) return parts.error();
+        if (s_.cache) return verify_cached(token);
+        return verify_uncached(token, nullptr);
+    }
 
-        auto hjson = detail::decode_json_segment<Json>(parts->header, s_.decode);
-        if (!hjson) return hjson.error();
-        auto hdr = basic_header<Json>::from_json(std::move(*hjson));
-        if (!hdr) return hdr.error();
-        if (auto r = hdr->check_registered_types(); !r) return r.error();
-        auto alg = algorithm_from_string(*hdr->alg());
-        if (!alg) return alg.error();
-        if (auto r = check_crit(*hdr); !r) return r.error();
-
-        if (auto r = check_signature(*parts, *hdr, *alg); !r) return r.error();
-
-        auto pjson = detail::decode_json_segment<Json>(parts->payload, s_.decode);
-        if (!pjson) return pjson.error();
-        auto cl = basic_claims<Json>::from_json(std::move(*pjson));
-        if (!cl) return cl.error();
-        if (auto r = check_type(*hdr); !r) return r.error();
-        if (auto r = check_claims(*cl); !r) return r.error();
-        for (const auto& check : s_.token_checks)
-            if (std::error_code ec = check(*hdr, *cl)) return ec;
-        return detail::verified_token_access::make<Json>(std::move(*hdr), std::move(*cl), *alg);
+    /// Empties the verified-token cache, if the verifier has one (e.g. after revoking a token elsewhere).
+    void clear_cache() const {
+        if (s_.cache) s_.cache->clear();
     }
 
 private:
@@ -132,22 +331,133 @@ private:
         bool has_max_age = false;
         decode_options decode;
         Clock clock{};
+        std::shared_ptr<detail::token_cache<basic_verified_token<Json>>> cache;
     };
 
     explicit basic_verifier(settings s) : s_(std::move(s)) {}
 
-    result<void> check_crit(const basic_header<Json>& h) const {
-        if (!h.contains("crit")) return {};
-        auto names = h.critical();
-        if (!names || names->empty()) return errc::crit_invalid;
-        for (std::string_view n : *names)
-            if (detail::is_registered_header_name(n) || !h.contains(n)) return errc::crit_invalid;
+    detail::claim_expectations expectations() const noexcept {
+        return {&s_.issuers, &s_.audiences, s_.has_subject ? &s_.subject : nullptr};
+    }
+
+    result<token_type> verify_cached(std::string_view token) const {
+        // The size bound comes first, so an oversized token is not even hashed.
+        if (token.size() > s_.decode.max_token_size) return errc::token_too_large;
+        std::shared_ptr<const key_list> keys;
+        if (s_.source) {
+            keys = s_.source->current_keys();
+            s_.cache->observe_keys(keys);
+        }
+        typename detail::token_cache<token_type>::digest d;
+        if (!s_.cache->digest_of(token, d)) return verify_uncached(token, nullptr);
+        if (auto hit = s_.cache->find(d, keys.get())) {
+            if (auto r = check_times(hit->times); !r) {
+                s_.cache->erase(d);
+                return r.error();
+            }
+            if (auto r = check_with_dom(hit->token, /*again=*/true); !r) return r.error();
+            return std::move(hit->token);
+        }
+        detail::time_claims times;
+        auto r = verify_uncached(token, &times);
+        if (r) s_.cache->insert(d, *r, times, std::move(keys));
+        return r;
+    }
+
+    result<token_type> verify_uncached(std::string_view token, detail::time_claims* times) const {
+        if constexpr (detail::is_scannable_json<Json>::value) return verify_scanned(token, times);
+        else return verify_dom(token, times);
+    }
+
+    /// verify() without DOMs: the header and the payload are each read once by json_scanner, which reports
+    /// the registered members; the token keeps the decoded text and builds DOMs only when they are read.
+    result<token_type> verify_scanned(std::string_view token, detail::time_claims* times) const {
+        auto parts = detail::split_compact(token, s_.decode, /*allow_empty_signature=*/true);
+        if (!parts) return parts.error();
+
+        std::uint8_t small[detail::header_stack_octets];
+        std::string big;
+        std::uint8_t* hbuf = small;
+        if (parts->header.size() % 4 != 1 && base64url::decoded_size(parts->header.size()) > sizeof small) {
+            big.resize(base64url::decoded_size(parts->header.size()));
+            hbuf = reinterpret_cast<std::uint8_t*>(&big[0]);
+        }
+        auto hn = base64url::decode_into(parts->header, hbuf);
+        if (!hn) return hn.error();
+        const std::string_view htext(reinterpret_cast<const char*>(hbuf), *hn);
+        detail::json_scanner hscan(s_.decode.max_json_depth);
+        detail::header_facts hf;
+        if (const errc e = hscan.scan(htext, hf); e != errc{}) return e;
+        if (auto r = hf.check_registered(); !r) return r.error();
+        if (hf.alg_error) return hf.alg_error;
+        if (auto r = check_crit(hf, [&hscan](std::string_view n) { return hscan.has_member(n); }); !r)
+            return r.error();
+        if (auto r = check_signature(*parts, hf, hf.alg_value); !r) return r.error();
+
+        // One buffer holds both texts for the token's lifetime; the payload is decoded straight into it.
+        auto data = std::make_shared<detail::token_data<Json>>(s_.decode.max_json_depth);
+        std::string& text = data->text();
+        const std::size_t plen =
+            parts->payload.size() % 4 == 1 ? 0 : base64url::decoded_size(parts->payload.size());
+        text.resize(htext.size() + plen);
+        if (!htext.empty()) std::memcpy(&text[0], htext.data(), htext.size());
+        auto pn = base64url::decode_into(parts->payload, reinterpret_cast<std::uint8_t*>(&text[0] + htext.size()));
+        if (!pn) return pn.error();
+        text.resize(htext.size() + *pn);
+        data->set_header_size(htext.size());
+
+        detail::json_scanner pscan(s_.decode.max_json_depth);
+        detail::claims_collector<Json> collected(expectations());
+        if (const errc e = pscan.scan(data->payload_text(), collected); e != errc{}) return e;
+        if (auto r = check_type(hf); !r) return r.error();
+        if (auto r = check_claims(collected.facts); !r) return r.error();
+        auto tok = detail::verified_token_access::make<Json>(std::move(data), hf.alg_value);
+        if (auto r = check_with_dom(tok, /*again=*/false); !r) return r.error();
+        if (times) *times = collected.facts.times;
+        return tok;
+    }
+
+    /// verify() through DOMs, for Json types json_scanner does not mirror (other number or string types).
+    result<token_type> verify_dom(std::string_view token, detail::time_claims* times) const {
+        auto parts = detail::split_compact(token, s_.decode, /*allow_empty_signature=*/true);
+        if (!parts) return parts.error();
+
+        auto hjson = detail::decode_json_segment<Json>(parts->header, s_.decode);
+        if (!hjson) return hjson.error();
+        auto hdr = basic_header<Json>::from_json(std::move(*hjson));
+        if (!hdr) return hdr.error();
+        const auto hf = detail::header_facts::of(*hdr);
+        if (auto r = hf.check_registered(); !r) return r.error();
+        if (hf.alg_error) return hf.alg_error;
+        if (auto r = check_crit(hf, [&hdr](std::string_view n) { return hdr->contains(n); }); !r) return r.error();
+
+        if (auto r = check_signature(*parts, hf, hf.alg_value); !r) return r.error();
+
+        auto pjson = detail::decode_json_segment<Json>(parts->payload, s_.decode);
+        if (!pjson) return pjson.error();
+        auto cl = basic_claims<Json>::from_json(std::move(*pjson));
+        if (!cl) return cl.error();
+        if (auto r = check_type(hf); !r) return r.error();
+        const auto facts = detail::claims_collector<Json>::of(*cl, expectations());
+        if (auto r = check_claims(facts); !r) return r.error();
+        auto tok = detail::verified_token_access::make<Json>(std::move(*hdr), std::move(*cl), hf.alg_value);
+        if (auto r = check_with_dom(tok, /*again=*/false); !r) return r.error();
+        if (times) *times = facts.times;
+        return tok;
+    }
+
+    template <class HasMember>
+    static result<void> check_crit(const detail::header_facts& h, HasMember&& has_member) {
+        if (h.crit == detail::member_state::absent) return {};
+        if (h.crit == detail::member_state::wrong_type || h.crit_names.empty()) return errc::crit_invalid;
+        for (std::string_view n : h.crit_names)
+            if (detail::is_registered_header_name(n) || !has_member(n)) return errc::crit_invalid;
         // A syntactically valid "crit" names extensions that the recipient must understand; jot implements
         // none (RFC 7797 "b64" included), so it must reject the token (RFC 7515 §4.1.11).
         return errc::crit_unsupported;
     }
 
-    result<void> check_signature(const detail::compact_parts& p, const basic_header<Json>& h, algorithm alg) const {
+    result<void> check_signature(const detail::compact_parts& p, const detail::header_facts& h, algorithm alg) const {
         // Only "alg":"none" may have an empty signature, and it was refused before we got here.
         if (p.signature.empty()) return errc::empty_segment;
         if (p.signature.size() > base64url::encoded_size(detail::max_signature_octets))
@@ -157,9 +467,9 @@ private:
         if (!n) return n.error();
         const bytes_view sv(sig, *n);
 
-        auto kid_r = h.key_id();
-        const std::string_view kid = kid_r ? *kid_r : std::string_view();
-        key_attempt attempt{alg, kid, kid_r.has_value(), p.signing_input, sv};
+        const bool has_kid = h.kid == detail::member_state::valid;
+        const std::string_view kid = has_kid ? h.kid_value : std::string_view();
+        key_attempt attempt{alg, kid, has_kid, p.signing_input, sv};
         attempt.try_keys(s_.keys, /*bounded=*/false);
         if (attempt.verified) return {};
         if (s_.source) {
@@ -216,75 +526,92 @@ private:
         }
     };
 
-    result<void> check_type(const basic_header<Json>& h) const {
+    result<void> check_type(const detail::header_facts& h) const {
         if (s_.ignore_type) return {};
-        auto typ = h.type();
+        const bool has_typ = h.typ == detail::member_state::valid;
         if (s_.types.empty()) {
             // RFC 8725 §3.11: with no expected type, only a plain JWT (or no typ at all) is accepted, so a
             // token minted for another purpose (at+jwt, secevent+jwt, ...) is not taken for a generic one.
-            if (!typ || detail::media_type_equal(*typ, "JWT")) return {};
+            if (!has_typ || detail::media_type_equal(h.typ_value, "JWT")) return {};
             return errc::type_mismatch;
         }
-        if (!typ) return errc::type_mismatch;
+        if (!has_typ) return errc::type_mismatch;
         for (const auto& t : s_.types)
-            if (detail::media_type_equal(*typ, t)) return {};
+            if (detail::media_type_equal(h.typ_value, t)) return {};
         return errc::type_mismatch;
     }
 
-    result<void> check_claims(const basic_claims<Json>& c) const {
-        if (auto r = c.check_registered_types(); !r) return r.error();
-        const numeric_date now = std::chrono::time_point_cast<std::chrono::microseconds>(s_.clock.now());
-        const auto leeway = s_.leeway;
-
-        if (auto exp = c.expires_at()) {
-            if (now >= *exp + leeway) return errc::token_expired;
-        } else if (!s_.allow_missing_exp) {
-            return errc::expiration_missing;
-        }
-        if (auto nbf = c.not_before())
-            if (now + leeway < *nbf) return errc::token_not_yet_valid;
-        if (auto iat = c.issued_at()) {
-            if (*iat > now + leeway) return errc::issued_in_future;
-            if (s_.has_max_age && now - *iat > s_.max_age + leeway) return errc::token_too_old;
-        } else if (s_.has_max_age) {
-            return errc::claim_missing;
-        }
+    /// The registered claims, in basic_claims::check_registered_types order, then the time claims, then
+    /// iss, aud and sub against the expectations.
+    result<void> check_claims(const detail::claim_facts& c) const {
+        using detail::member_state;
+        if (c.iss == member_state::wrong_type || c.sub == member_state::wrong_type ||
+            c.jti == member_state::wrong_type || c.aud == member_state::wrong_type)
+            return errc::claim_wrong_type;
+        for (const detail::date_claim* d : {&c.times.exp, &c.times.nbf, &c.times.iat})
+            if (d->present && d->error) return d->error;
+        if (auto r = check_times(c.times); !r) return r.error();
 
         if (!s_.issuers.empty()) {
-            auto iss = c.issuer();
-            if (!iss) return errc::claim_missing;
-            if (!contains(s_.issuers, *iss)) return errc::issuer_mismatch;
+            if (c.iss == member_state::absent) return errc::claim_missing;
+            if (!c.iss_expected) return errc::issuer_mismatch;
         }
         if (!s_.audiences.empty()) {
-            auto aud = c.audience();
-            if (!aud) return errc::claim_missing;
-            bool any = false;
-            for (std::string_view a : *aud) any = any || contains(s_.audiences, a);
-            if (!any) return errc::audience_mismatch;
-        } else if (!s_.ignore_audience && c.contains("aud")) {
+            if (c.aud == member_state::absent) return errc::claim_missing;
+            if (!c.aud_expected) return errc::audience_mismatch;
+        } else if (!s_.ignore_audience && c.aud != member_state::absent) {
             return errc::audience_unexpected;
         }
         if (s_.has_subject) {
-            auto sub = c.subject();
-            if (!sub) return errc::claim_missing;
-            if (*sub != s_.subject) return errc::subject_mismatch;
+            if (c.sub == member_state::absent) return errc::claim_missing;
+            if (!c.sub_expected) return errc::subject_mismatch;
         }
-        for (const auto& name : s_.required)
-            if (!c.contains(name)) return errc::claim_missing;
-        for (const auto& kv : s_.expected) {
-            const Json* v = c.find(kv.first);
-            if (!v) return errc::claim_missing;
-            if (*v != kv.second) return errc::claim_mismatch;
-        }
-        for (const auto& p : s_.predicates)
-            if (!p(c)) return errc::claim_predicate_failed;
         return {};
     }
 
-    static bool contains(const std::vector<std::string>& set, std::string_view v) noexcept {
-        for (const auto& s : set)
-            if (s == v) return true; // exact, byte for byte: no case folding, no prefix match
-        return false;
+    /// exp, nbf, iat and max_age against the clock (also on every cache hit).
+    result<void> check_times(const detail::time_claims& t) const {
+        const numeric_date now = std::chrono::time_point_cast<std::chrono::microseconds>(s_.clock.now());
+        const auto leeway = s_.leeway;
+        if (t.exp.present) {
+            if (now >= t.exp.value + leeway) return errc::token_expired;
+        } else if (!s_.allow_missing_exp) {
+            return errc::expiration_missing;
+        }
+        if (t.nbf.present && now + leeway < t.nbf.value) return errc::token_not_yet_valid;
+        if (t.iat.present) {
+            if (t.iat.value > now + leeway) return errc::issued_in_future;
+            if (s_.has_max_age && now - t.iat.value > s_.max_age + leeway) return errc::token_too_old;
+        } else if (s_.has_max_age) {
+            return errc::claim_missing;
+        }
+        return {};
+    }
+
+    /// The checks that read the DOMs: require_claim, expect_claim, expect() predicates, then expect_token()
+    /// checks. The DOMs are built here (once per token) only when the verifier has such checks. On a cache
+    /// hit (`again`) only the caller's own checks run: the claim set cannot have changed, but what a
+    /// predicate consults (a revocation list, say) can.
+    result<void> check_with_dom(const token_type& tok, bool again) const {
+        if (!again) {
+            if (s_.required.empty() && s_.expected.empty() && s_.predicates.empty() && s_.token_checks.empty())
+                return {};
+            const auto& c = tok.claims();
+            for (const auto& name : s_.required)
+                if (!c.contains(name)) return errc::claim_missing;
+            for (const auto& kv : s_.expected) {
+                const Json* v = c.find(kv.first);
+                if (!v) return errc::claim_missing;
+                if (*v != kv.second) return errc::claim_mismatch;
+            }
+        }
+        if (s_.predicates.empty() && s_.token_checks.empty()) return {};
+        const auto& c = tok.claims();
+        for (const auto& p : s_.predicates)
+            if (!p(c)) return errc::claim_predicate_failed;
+        for (const auto& check : s_.token_checks)
+            if (std::error_code ec = check(tok.header(), c)) return ec;
+        return {};
     }
 
     settings s_;
@@ -417,9 +744,21 @@ public:
         s_.decode = o;
         return *this;
     }
+    /// Remembers up to `entries` accepted tokens (0, the default, keeps the cache off), so a token presented
+    /// again costs a keyed hash and a lookup instead of a signature check: least recently used entries go
+    /// first. On a hit the time claims are checked against the clock again and expect()/expect_token() checks
+    /// run again; an expired entry is dropped. Entries are keyed by HMAC-SHA-256 of the exact token bytes
+    /// under a random key of this verifier's own, so a token that differs in any byte never hits and
+    /// another verifier's entries are unreachable; a key_source's key list changing empties the cache.
+    /// Copies of the verifier share its cache. Security: see docs/security.md, "Verified-token cache".
+    basic_verifier_builder& cache(std::size_t entries) {
+        cache_entries_ = entries;
+        return *this;
+    }
 
     /// Makes the verifier. Errors: errc::no_keys, errc::leeway_too_large, errc::invalid_argument (negative
-    /// leeway or max_age, a null key, expect_audience together with ignore_audience).
+    /// leeway or max_age, a null key, expect_audience together with ignore_audience), errc::crypto_failure
+    /// (no randomness for the cache key).
     result<verifier_type> build() const {
         if (deferred_) return deferred_;
         if (s_.keys.empty() && !s_.source) return errc::no_keys;
@@ -429,12 +768,18 @@ public:
         if (!s_.audiences.empty() && s_.ignore_audience) return errc::invalid_argument;
         auto s = s_;
         s.leeway = leeway_;
+        if (cache_entries_ != 0) {
+            auto cache = detail::token_cache<basic_verified_token<Json>>::make(cache_entries_);
+            if (!cache) return cache.error();
+            s.cache = std::move(*cache);
+        }
         return verifier_type(std::move(s));
     }
 
 private:
     typename verifier_type::settings s_;
     std::chrono::microseconds leeway_{0};
+    std::size_t cache_entries_ = 0;
     std::error_code deferred_;
 };
 

@@ -39,6 +39,37 @@ inline EVP_MAC* hmac_mac() noexcept {
     return mac;
 }
 
+/// The calling thread's reusable digest context (see thread_md_ctx). Trivially destructible, so it can be
+/// read at any point of the thread's life, even while other thread_local objects are being destroyed.
+struct thread_md_slot {
+    EVP_MD_CTX* ctx;
+    bool retired;  ///< the thread is exiting and has freed its context
+};
+inline thread_local thread_md_slot thread_md{nullptr, false};
+
+/// A digest context owned by the calling thread, for one operation at a time: the caller copies a prepared
+/// state into it (EVP_MD_CTX_copy_ex), finishes, and leaves it. Reusing it saves the EVP_MD_CTX_new/free of
+/// every call and touches nothing another thread uses. It never holds a reference to a key: whatever state
+/// a caller copies in is replaced by the next copy and freed (OpenSSL wipes digest states when it frees
+/// them) at thread exit. nullptr when none can be had (allocation failure, or a thread_local destructor
+/// running after this thread's context was freed): the caller then uses a context of its own.
+inline EVP_MD_CTX* thread_md_ctx() noexcept {
+    thread_md_slot& slot = thread_md;
+    if (slot.ctx) return slot.ctx;
+    if (slot.retired) return nullptr;
+    struct reaper {
+        ~reaper() {
+            EVP_MD_CTX_free(thread_md.ctx);
+            thread_md.ctx = nullptr;
+            thread_md.retired = true;
+        }
+    };
+    static thread_local reaper frees_at_thread_exit; // registered on the first call in each thread
+    (void)frees_at_thread_exit;
+    slot.ctx = EVP_MD_CTX_new();
+    return slot.ctx;
+}
+
 /// The SHA-2 EVP_MD for 32, 48 or 64 octets of output, fetched once; nullptr for other sizes.
 inline EVP_MD* sha2_md(std::size_t octets) noexcept {
     static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
