@@ -1,28 +1,40 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Builds every libFuzzer target (Clang, ASan+UBSan) and runs each for a bounded time from its seed corpus.
-# Fails on any crash, sanitizer report, leak or timeout.   usage: scripts/run-fuzzers.sh [SECONDS_EACH]
+# Builds every libFuzzer target (Clang, ASan+UBSan) and runs each for a bounded time from its seed corpus,
+# JOBS targets at a time (default: the number of cores). Fails on any crash, sanitizer report, leak or timeout.
+#   usage: scripts/run-fuzzers.sh [SECONDS_EACH]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+jobs=${JOBS:-$(nproc)}
 dir=build-fuzz
 cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJOT_BUILD_FUZZERS=ON \
       -DJOT_BUILD_TESTS=OFF -DJOT_BUILD_EXAMPLES=OFF -DJOT_BUILD_BENCHMARKS=OFF -DJOT_INSTALL=OFF > "$dir.configure.log"
 cmake --build "$dir" -j"$(nproc)"
-status=0
-for src in tests/fuzz/fuzz_*.cpp; do
-    name=$(basename "$src" .cpp)
-    what=${name#fuzz_}
+
+results=$(mktemp -d)
+run_one() {
+    local name=$1 what=${1#fuzz_} work
     work=$(mktemp -d)
-    corpus=tests/fuzz/corpus/$what
-    mkdir -p "$corpus"
+    mkdir -p "tests/fuzz/corpus/$what"
     # New inputs go to a scratch folder, so the committed seeds stay small and reviewed.
     if "$dir/tests/fuzz/$name" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$work/" "$work" "$corpus" > "$work/log" 2>&1; then
-        echo "$name: ok, $(grep -o 'Done [0-9]* runs' "$work/log" | tail -1)"
+        -artifact_prefix="$work/" "$work" "tests/fuzz/corpus/$what" > "$work/log" 2>&1; then
+        echo "$name: ok, $(grep -o 'Done [0-9]* runs' "$work/log" | tail -1)" > "$results/$name"
     else
-        echo "$name: FAILED"; tail -40 "$work/log"; status=1
+        { echo "$name: FAILED"; tail -40 "$work/log"; } > "$results/$name.failed"
     fi
     rm -rf "$work"
+}
+running=0
+for src in tests/fuzz/fuzz_*.cpp; do
+    run_one "$(basename "$src" .cpp)" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then wait -n || true; running=$((running - 1)); fi
 done
+wait
+cat "$results"/* 2>/dev/null
+status=0
+ls "$results"/*.failed > /dev/null 2>&1 && status=1
+rm -rf "$results"
 exit $status
