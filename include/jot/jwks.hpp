@@ -99,21 +99,24 @@ public:
     bool empty() const noexcept { return keys_.empty(); }
 
     /// The set as JSON with public keys only: one JWK per source JWK that yielded a key ("alg" is written when
-    /// the source JWK had one or yielded a single algorithm). Symmetric keys are never written.
+    /// the source JWK had one or yielded a single algorithm), or, for a source JWK that lost some of its
+    /// algorithms to an ambiguous kid, one JWK per kept key with its "alg" (so reading the set back cannot
+    /// revive a dropped kid and algorithm). Symmetric keys are never written.
     /// Errors: errc::key_invalid, errc::crypto_failure.
     template <class Json = nlohmann::json>
     result<Json> to_json() const {
         Json arr = Json::array();
-        std::size_t last_source = static_cast<std::size_t>(-1);
-        for (std::size_t i = 0; i < keys_.size(); ++i) {
-            if (sources_[i].source == last_source) continue;
-            last_source = sources_[i].source;
-            const public_key* pk = sources_[i].pub.get();
-            if (!pk) continue;
-            auto j = to_jwk<Json>(*pk);
-            if (!j) return j.error();
-            if (!sources_[i].single_alg) j->erase("alg");
-            arr.push_back(std::move(*j));
+        for (std::size_t i = 0, end = 0; i < keys_.size(); i = end) {
+            // The keys of one source JWK are consecutive.
+            for (end = i + 1; end < keys_.size() && sources_[end].source == sources_[i].source;) ++end;
+            if (!sources_[i].pub) continue;
+            const bool whole = end - i == sources_[i].made;
+            for (std::size_t k = i; k < (whole ? i + 1 : end); ++k) {
+                auto j = to_jwk<Json>(*sources_[k].pub);
+                if (!j) return j.error();
+                if (whole && sources_[i].made != 1) j->erase("alg");
+                arr.push_back(std::move(*j));
+            }
         }
         Json doc = Json::object();
         doc["keys"] = std::move(arr);
@@ -123,7 +126,7 @@ public:
 private:
     struct source_info {
         std::size_t source;
-        bool single_alg;
+        std::size_t made; // keys the source JWK yielded before ambiguous kids were dropped
         std::shared_ptr<const public_key> pub; // null for a symmetric key, which is never written out
     };
     struct made_key {
@@ -197,7 +200,7 @@ private:
 
         for (auto& m : made) {
             keys_.push_back(std::move(m.key));
-            sources_.push_back(source_info{index, made.size() == 1, std::move(m.pub)});
+            sources_.push_back(source_info{index, made.size(), std::move(m.pub)});
         }
     }
 
