@@ -3,6 +3,7 @@
 // errors reported by sign() without exceptions, and the exact header and payload produced.
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -213,4 +214,15 @@ TEST_CASE("builder over ordered_json keeps member order in header and payload", 
     std::vector<std::string> names;
     for (auto it = t->header.json().begin(); it != t->header.json().end(); ++it) names.push_back(it.key());
     REQUIRE(names == std::vector<std::string>{"alg", "typ", "kid", "zz"});
+}
+
+TEST_CASE("builder refuses infinite and NaN numbers instead of writing them as null", "[builder][negative]") {
+    const auto key = jot::hmac_key::create(jot::algorithm::hs256, std::string(32, 's')).value();
+    const double inf = std::numeric_limits<double>::infinity();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    REQUIRE(jot::builder().claim("x", inf).sign(key).error() == jot::errc::claim_not_serializable);
+    REQUIRE(jot::builder().claim("x", nlohmann::json{{"deep", {1.0, nan}}}).sign(key).error() ==
+            jot::errc::claim_not_serializable);
+    REQUIRE(jot::builder().header_member("x", -inf).sign(key).error() == jot::errc::claim_not_serializable);
+    REQUIRE(jot::builder().claim("x", 1.5).sign(key).has_value());
 }

@@ -417,7 +417,7 @@ TEST_CASE("verifier reports a registered claim of the wrong type, never as absen
     REQUIRE(code(lax, make({{"exp", 1e300}})) == jot::errc::numeric_date_out_of_range);
 }
 
-TEST_CASE("one const verifier serves 8 threads at once", "[verifier][positive]") {
+TEST_CASE("one const verifier serves 8 threads at once", "[verifier][threads]") {
     const verifier v = build(verifier_builder().key(key_a("a")).key(key_b("b")).clock(at(now_s)));
     const std::string ta = token_builder(at(now_s)).subject("a").expires_in(1min).sign(key_a("a")).value();
     const std::string tb = token_builder(at(now_s)).subject("b").expires_in(1min).sign(key_b("b")).value();

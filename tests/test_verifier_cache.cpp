@@ -289,7 +289,7 @@ TEST_CASE("clear_cache() empties the cache", "[verifier_cache][positive]") {
     REQUIRE(key->calls == 2);
 }
 
-TEST_CASE("one caching verifier serves 4 threads at once with correct claims", "[verifier_cache][positive]") {
+TEST_CASE("one caching verifier serves 4 threads at once with correct claims", "[verifier_cache][threads]") {
     auto key = std::make_shared<counting_key>();
     const auto v = verifier_builder().key(key).clock(moving_clock{}).cache(3).build().value();
     std::vector<std::string> tokens, subjects;
@@ -316,7 +316,7 @@ TEST_CASE("one caching verifier serves 4 threads at once with correct claims", "
     REQUIRE(wrong == 0);
 }
 
-TEST_CASE("a verified token's DOMs are built once even when first read by many threads", "[verifier_cache][positive]") {
+TEST_CASE("a verified token's DOMs are built once even when first read by many threads", "[verifier_cache][threads]") {
     const auto v = verifier_builder().key(signing_key()).clock(moving_clock{}).build().value();
     for (int round = 0; round < 20; ++round) {
         const auto tok = v.verify(token("judy")).value();

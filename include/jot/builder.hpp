@@ -153,9 +153,10 @@ public:
         return set_date("nbf", t);
     }
 
-    /// Any claim. Registered claim names are accepted when the value has the registered type.
+    /// Any claim; a value holding an infinite or NaN number is errc::claim_not_serializable (JSON has no such
+    /// number, and writing it as null would change the claim). Registered claim names are accepted when the value has the registered type.
     basic_builder& claim(std::string name, Json value) {
-        if (!deferred_ && !detail::registered_claim_type_ok(name, value))
+        if (!deferred_ && (!detail::registered_claim_type_ok(name, value) || !detail::json_numbers_finite(value)))
             deferred_ = make_error_code(errc::claim_not_serializable);
         return set(std::move(name), std::move(value));
     }
@@ -170,6 +171,7 @@ public:
             if (!deferred_) deferred_ = make_error_code(errc::reserved_header_member);
             return *this;
         }
+        if (!deferred_ && !detail::json_numbers_finite(value)) deferred_ = make_error_code(errc::claim_not_serializable);
         header_[std::move(name)] = std::move(value);
         return *this;
     }

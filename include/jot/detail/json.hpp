@@ -621,6 +621,16 @@ void write_json_integer(Int v, std::string& out) {
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
+/// True when no number in `v` is infinite or NaN (nlohmann would write those as null).
+template <class Json>
+bool json_numbers_finite(const Json& v) {
+    if (v.is_number_float()) return std::isfinite(static_cast<double>(v.template get<typename Json::number_float_t>()));
+    if (v.is_object() || v.is_array())
+        for (const auto& e : v)
+            if (!json_numbers_finite(e)) return false;
+    return true;
+}
+
 /// Appends `v` as compact JSON text, exactly as v.dump() would; false when a string (or a member name) is
 /// not UTF-8, which dump() would throw for. Recursion depth is the value's own depth, built by the caller.
 template <class Json>
@@ -666,7 +676,8 @@ bool write_json(const Json& v, std::string& out) {
         return true;
     default:
         // Doubles (nlohmann's shortest round-trip form), binary values and the rest: rare in a claim set,
-        // so nlohmann writes them itself.
+        // so nlohmann writes them itself. A non-finite double would become null: refuse it instead.
+        if (!json_numbers_finite(v)) return false;
         out.append(v.dump());
         return true;
     }
