@@ -12,9 +12,6 @@
 
 namespace jot::detail {
 
-struct evp_mac_ctx_deleter {
-    void operator()(EVP_MAC_CTX* p) const noexcept { EVP_MAC_CTX_free(p); }
-};
 struct evp_md_ctx_deleter {
     void operator()(EVP_MD_CTX* p) const noexcept { EVP_MD_CTX_free(p); }
 };
@@ -24,7 +21,6 @@ struct evp_pkey_deleter {
 struct evp_pkey_ctx_deleter {
     void operator()(EVP_PKEY_CTX* p) const noexcept { EVP_PKEY_CTX_free(p); }
 };
-using mac_ctx_ptr = std::unique_ptr<EVP_MAC_CTX, evp_mac_ctx_deleter>;
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, evp_md_ctx_deleter>;
 using pkey_ptr = std::unique_ptr<EVP_PKEY, evp_pkey_deleter>;
 using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, evp_pkey_ctx_deleter>;
@@ -32,12 +28,6 @@ using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, evp_pkey_ctx_deleter>;
 /// Discards whatever OpenSSL left on this thread's error queue, so a failure inside jot never leaks into
 /// the caller's later ERR_get_error() (OpenSSL pushes entries even for an ordinary bad signature).
 inline void clear_openssl_errors() noexcept { ERR_clear_error(); }
-
-/// The process-wide HMAC EVP_MAC, fetched once (OpenSSL 3 fetches cost a lock and a lookup each).
-inline EVP_MAC* hmac_mac() noexcept {
-    static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-    return mac;
-}
 
 /// The calling thread's reusable digest context (see thread_md_ctx). Trivially destructible, so it can be
 /// read at any point of the thread's life, even while other thread_local objects are being destroyed.
