@@ -23,6 +23,7 @@ enum class errc {
     json_not_object,             ///< header or payload is valid JSON but not an object
     json_duplicate_member,       ///< an object names the same member twice (RFC 7515 §4)
     json_too_deep,               ///< nesting deeper than decode_options::max_json_depth
+    json_byte_order_mark,        ///< header or payload JSON starts with a UTF-8 byte-order mark (RFC 8259 §8.1)
     header_missing_alg,          ///< the JOSE header has no "alg" member
     header_invalid_member,       ///< a registered header member has the wrong JSON type
     crit_invalid,                ///< "crit" is not a non-empty array of names of present, non-registered members
@@ -40,6 +41,7 @@ enum class errc {
     unsupported_algorithm,       ///< "alg" names no algorithm jot implements (names are case-sensitive)
     algorithm_not_allowed,       ///< no key of the verifier is bound to the token's algorithm
     key_not_found,               ///< keys exist for the algorithm, but none has the token's "kid"
+    nested_token_unsupported,    ///< "cty":"JWT" announces a nested JWT, which verify() does not unwrap (RFC 7519 §5.2)
     crit_unsupported,            ///< "crit" names an extension jot does not implement (RFC 7515 §4.1.11)
 
     // -- claims rejected by policy (condition::claims_rejected) --
@@ -65,6 +67,9 @@ enum class errc {
     key_invalid,                 ///< the key material could not be parsed or is not a valid key
     key_not_private,             ///< signing needs a private key, but a public one was given
     key_use_mismatch,            ///< a JWK's "use" or "key_ops" does not allow signatures (RFC 7517 §4.2, §4.3)
+    key_small_order,             ///< an EdDSA public key is a point of small order (RFC 8725 §3.4, RFC 8032 §5.1.7)
+    key_not_canonical,           ///< an EdDSA public key encodes its point non-canonically (y >= p, or x = 0 with the sign bit)
+    private_key_in_set,          ///< a JWK Set, which is published, carries private key members (d, p, q, ...)
     key_set_invalid,             ///< a JWK Set document is not an object with a "keys" array (RFC 7517 §5)
     duplicate_key_id,            ///< a JWK repeats the "kid" an earlier key of the set has for the same algorithm
     too_many_keys,               ///< a JWK Set holds more keys than jwk_set_options::max_keys
@@ -78,6 +83,7 @@ enum class errc {
 
     // -- environment (condition::internal) --
     crypto_failure,              ///< OpenSSL failed for a reason unrelated to the input (e.g. allocation)
+    callback_failed,             ///< code the caller plugged in (fetch, key source, signer, predicate) threw an exception
 };
 
 /// Coarse kinds of failure; compare an error_code with these to branch without listing every errc.
@@ -115,6 +121,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::json_not_object: return "header or payload is JSON but not an object";
     case errc::json_duplicate_member: return "a JSON object names the same member twice";
     case errc::json_too_deep: return "JSON nesting is deeper than the configured maximum";
+    case errc::json_byte_order_mark: return "header or payload JSON starts with a byte-order mark, which JSON senders must not add";
     case errc::header_missing_alg: return "JOSE header has no \"alg\" member";
     case errc::header_invalid_member: return "a registered JOSE header member has the wrong type";
     case errc::crit_invalid: return "\"crit\" must be a non-empty array naming present extension members";
@@ -131,6 +138,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::algorithm_not_allowed: return "no verification key is bound to the token's algorithm";
     case errc::key_not_found: return "no verification key has the token's \"kid\"";
     case errc::crit_unsupported: return "\"crit\" names an extension jot does not implement";
+    case errc::nested_token_unsupported: return "\"cty\":\"JWT\" announces a nested token, which this verifier does not unwrap";
     case errc::token_expired: return "token has expired";
     case errc::token_not_yet_valid: return "token is not valid yet (nbf is in the future)";
     case errc::issued_in_future: return "token was issued in the future (iat is after now)";
@@ -151,6 +159,9 @@ inline const char* message_of(errc e) noexcept {
     case errc::key_invalid: return "key material is not a valid key";
     case errc::key_not_private: return "signing needs a private key";
     case errc::key_use_mismatch: return "the JWK's \"use\" or \"key_ops\" does not allow this operation";
+    case errc::key_small_order: return "EdDSA public key is a point of small order, under which signatures can be forged";
+    case errc::key_not_canonical: return "EdDSA public key is not canonically encoded";
+    case errc::private_key_in_set: return "a published JWK Set carries a private key";
     case errc::key_set_invalid: return "JWK Set is not an object with a \"keys\" array";
     case errc::duplicate_key_id: return "JWK repeats a \"kid\" an earlier key has for the same algorithm";
     case errc::too_many_keys: return "JWK Set holds more keys than allowed";
@@ -160,6 +171,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::reserved_header_member: return "\"alg\" and \"kid\" come from the key and cannot be set by hand";
     case errc::claim_not_serializable: return "a registered claim was given a value of the wrong type";
     case errc::crypto_failure: return "the cryptographic library failed";
+    case errc::callback_failed: return "a function supplied by the caller threw an exception";
     }
     return "unknown jot error";
 }
