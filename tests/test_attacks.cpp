@@ -501,7 +501,11 @@ TEST_CASE("an RSA signature of the wrong length is rejected before any RSA opera
 TEST_CASE("embedded jwk, jku, x5u and x5c header members never supply the key", "[attacks][negative]") {
     const jot::private_key& evil = attacker(algorithm::es256);
     const json evil_jwk = jot::to_jwk(evil.public_key().value()).value();
-    const std::string evil_cert = jot::base64url::encode(jot::bytes_view(self_signed_der(evil)));
+    // "x5c" holds base64 (RFC 4648 §4, padded), not base64url (RFC 7515 §4.1.6).
+    const std::vector<std::uint8_t> der = self_signed_der(evil);
+    std::string evil_cert(4 * ((der.size() + 2) / 3) + 1, '\0');
+    evil_cert.resize(static_cast<std::size_t>(EVP_EncodeBlock(reinterpret_cast<unsigned char*>(&evil_cert[0]),
+                                                              der.data(), static_cast<int>(der.size()))));
     const std::vector<json> embedded = {
         {{"jwk", evil_jwk}},
         {{"jku", "https://attacker.example/jwks.json"}},

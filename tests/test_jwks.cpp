@@ -577,13 +577,18 @@ TEST_CASE("an HMAC secret too short for one allowed algorithm is still bound to 
 // ---------------------------------------------------------------------------------------------------------------
 // Writing a set back
 
-TEST_CASE("to_json writes one public JWK per source JWK, never a private member or a secret", "[jwks][positive]") {
-    json ec_private = jot_test::read_json("rfc/rfc7515_A3_es256.json").at("jwk");
+/// `jwk` without its private members: what a set may carry.
+json public_part(json jwk) {
+    for (const char* m : {"d", "p", "q", "dp", "dq", "qi", "oth"}) jwk.erase(m);
+    return jwk;
+}
+
+TEST_CASE("to_json writes one public JWK per source JWK, never a secret", "[jwks][positive]") {
+    json ec_private = public_part(jot_test::read_json("rfc/rfc7515_A3_es256.json").at("jwk"));
     ec_private["kid"] = "ec-private";
-    json ed_private = jot_test::read_json("rfc/rfc8037_A4_ed25519.json").at("jwk");
+    json ed_private = public_part(jot_test::read_json("rfc/rfc8037_A4_ed25519.json").at("jwk"));
     ed_private["kid"] = "ed-private";
-    const json rsa_private = jot_test::read_json("rfc7517/a2_private_keys.json").at("keys").at(1);
-    REQUIRE(rsa_private.contains("p"));
+    const json rsa_private = public_part(jot_test::read_json("rfc7517/a2_private_keys.json").at("keys").at(1));
     const json rsa_any = public_jwk(rsa_key(), "rsa-any", false);
     const json oct = {{"kty", "oct"}, {"k", jot::base64url::encode(std::string(32, 'k'))}, {"alg", "HS256"}};
 
@@ -623,7 +628,8 @@ TEST_CASE("to_json writes one public JWK per source JWK, never a private member 
         INFO(secret_member);
         CHECK(text.find(secret_member) == std::string::npos);
     }
-    CHECK(text.find(ec_private.at("d").get<std::string>()) == std::string::npos);
+    CHECK(text.find(jot_test::read_json("rfc/rfc7515_A3_es256.json").at("jwk").at("d").get<std::string>()) ==
+          std::string::npos);
     CHECK(text.find(oct.at("k").get<std::string>()) == std::string::npos);
 }
 
@@ -703,13 +709,36 @@ TEST_CASE("RFC 7517 A.1: the RSA key is bound to its RS256 and the EC key marked
     CHECK(written.at("keys").at(0) == with(json::parse(text).at("keys").at(1), "use", "sig"));
 }
 
-TEST_CASE("RFC 7517 A.2: a set of private JWKs reads as its public keys", "[jwks][vector]") {
+TEST_CASE("RFC 7517 A.2: a set of private JWKs is a leak: every key is skipped as private_key_in_set",
+          "[jwks][vector][negative]") {
     const auto set = jot::jwk_set::parse(jot_test::read_file("rfc7517/a2_private_keys.json"));
     REQUIRE(set.has_value());
-    CHECK(bindings(*set) == std::vector<std::string>{"2011-04-29/RS256"});
-    require_skipped(*set, {{0, "1", errc::key_use_mismatch}});
-    const json written = set->to_json().value();
-    CHECK(written == read(jot_test::read_json("rfc7517/a1_public_keys.json")).to_json().value());
+    CHECK(set->keys().empty());
+    require_skipped(*set, {{0, "1", errc::private_key_in_set}, {1, "2011-04-29", errc::private_key_in_set}});
+    // Without their private members the same JWKs read as RFC 7517 A.1's public set.
+    json stripped = jot_test::read_json("rfc7517/a2_private_keys.json");
+    for (auto& k : stripped.at("keys")) k = public_part(k);
+    CHECK(read(stripped).to_json().value() == read(jot_test::read_json("rfc7517/a1_public_keys.json")).to_json().value());
+}
+
+TEST_CASE("a JWK Set skips a key carrying any private member, whatever its type", "[jwks][negative]") {
+    const json ec = jot_test::read_json("rfc/rfc7515_A3_es256.json").at("jwk");   // has "d"
+    const json ed = jot_test::read_json("rfc/rfc8037_A4_ed25519.json").at("jwk"); // has "d"
+    const json rsa_pub = public_jwk(rsa_key(), "rsa", true);
+    REQUIRE(ec.contains("d"));
+    REQUIRE(ed.contains("d"));
+    std::vector<json> keys = {with(ec, "kid", "ec"), with(ed, "kid", "ed")};
+    // An RSA public JWK with any one private member added is skipped too, "oth" included.
+    for (const char* m : {"d", "p", "q", "dp", "dq", "qi", "oth"})
+        keys.push_back(with(with(rsa_pub, "kid", std::string("rsa-") + m), m, m == std::string("oth") ? json::array() : json("AQAB")));
+    keys.push_back(with(rsa_pub, "kid", "rsa-public"));
+    const auto set = read(key_set(keys));
+    REQUIRE(set.skipped().size() == 9);
+    for (const auto& s : set.skipped()) {
+        INFO(s.kid);
+        CHECK(s.reason == errc::private_key_in_set);
+    }
+    CHECK(bindings(set) == std::vector<std::string>{"rsa-public/RS256"});
 }
 
 TEST_CASE("RFC 7517 A.3: the symmetric set is skipped by default and read with allow_symmetric", "[jwks][vector]") {

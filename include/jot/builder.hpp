@@ -17,6 +17,7 @@
 #include "clock.hpp"
 #include "detail/json.hpp"
 #include "detail/json_get.hpp"
+#include "detail/user_code.hpp"
 #include "detail/utf8.hpp"
 #include "error.hpp"
 #include "result.hpp"
@@ -36,7 +37,9 @@ inline result<void> append_signature(std::string& out, const signer& key) {
         big.resize(cap);
         buf = big.data();
     }
-    auto n = key.sign(std::string_view(out), buf, cap);
+    // A signer of the caller's own (a KMS client, say) may throw: that is errc::callback_failed, not an escape.
+    auto n = call_user_code([&] { return key.sign(std::string_view(out), buf, cap); },
+                            [] { return result<std::size_t>(errc::callback_failed); });
     if (!n) return n.error();
     if (*n > cap) return errc::crypto_failure;
     out.push_back('.');

@@ -13,6 +13,7 @@
 
 #include "algorithm.hpp"
 #include "bytes.hpp"
+#include "detail/user_code.hpp"
 #include "error.hpp"
 #include "result.hpp"
 #include "signer.hpp"
@@ -83,12 +84,13 @@ public:
     std::size_t max_signature_size() const noexcept override { return max_; }
 
     /// Calls the function and copies its signature to `out`.
-    /// Errors: whatever the function returns; errc::signature_length_invalid when its signature cannot be
+    /// Errors: whatever the function returns; errc::callback_failed when it throws; errc::signature_length_invalid when its signature cannot be
     /// one of alg() (e.g. a DER ECDSA signature, or longer than max_signature_size()); errc::invalid_argument
     /// when `capacity` is too small for it.
     result<std::size_t> sign(std::string_view signing_input, std::uint8_t* out,
                              std::size_t capacity) const override {
-        auto sig = fn_(signing_input);
+        auto sig = detail::call_user_code([&] { return fn_(signing_input); },
+                                          [] { return result<std::vector<std::uint8_t>>(errc::callback_failed); });
         if (!sig) return sig.error();
         const std::size_t n = sig->size();
         if (n > max_ || !detail::plausible_signature_size(alg_, n)) return errc::signature_length_invalid;
@@ -129,11 +131,12 @@ public:
     jot::algorithm alg() const noexcept override { return alg_; }
     std::string_view key_id() const noexcept override { return kid_; }
 
-    /// Checks the length, then calls the function. Errors: errc::signature_length_invalid, and whatever the
-    /// function returns.
+    /// Checks the length, then calls the function. Errors: errc::signature_length_invalid, whatever the
+    /// function returns, errc::callback_failed when it throws.
     result<void> verify(std::string_view signing_input, bytes_view signature) const override {
         if (!detail::plausible_signature_size(alg_, signature.size())) return errc::signature_length_invalid;
-        return fn_(signing_input, signature);
+        return detail::call_user_code([&] { return fn_(signing_input, signature); },
+                                      [] { return result<void>(errc::callback_failed); });
     }
 
 private:

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detail/header_registry.hpp"
 #include "detail/json_get.hpp"
 #include "error.hpp"
 #include "result.hpp"
@@ -66,14 +67,15 @@ public:
 
     void set(std::string name, Json value) { json_[std::move(name)] = std::move(value); }
 
-    /// Checks the registered members' types: alg (required), typ, cty, kid, jku, x5u, x5t, x5t#S256 strings.
-    /// Errors: header_missing_alg, header_invalid_member.
+    /// Checks the registered members' types (detail::registered_header_members): "alg" required and a string;
+    /// typ, cty, kid, jku, x5u, x5t, x5t#S256 strings; "jwk" an object; "x5c" a non-empty array of base64
+    /// strings. Errors: header_missing_alg, header_invalid_member.
     result<void> check_registered_types() const {
         const Json* alg = find("alg");
         if (!alg) return errc::header_missing_alg;
-        if (!alg->is_string()) return errc::header_invalid_member;
-        for (const char* name : {"typ", "cty", "kid", "jku", "x5u", "x5t", "x5t#S256"})
-            if (const Json* v = find(name); v && !v->is_string()) return errc::header_invalid_member;
+        for (const auto& m : detail::registered_header_members)
+            if (const Json* v = find(m.name); v && !detail::has_header_member_type(*v, m.type))
+                return errc::header_invalid_member;
         return {};
     }
 

@@ -31,7 +31,9 @@ namespace jot {
 struct skipped_key {
     std::size_t index;       ///< position in the "keys" array
     std::string kid;         ///< its "kid", if it had a string one
-    std::error_code reason;  ///< e.g. errc::key_too_weak, key_use_mismatch, algorithm_not_allowed, duplicate_key_id
+    /// e.g. errc::key_too_weak, key_use_mismatch, algorithm_not_allowed, duplicate_key_id, private_key_in_set,
+    /// key_small_order
+    std::error_code reason;
 };
 
 /// How a JWK Set is read.
@@ -71,7 +73,8 @@ public:
 
     /// Reads a parsed JWK Set: an object whose "keys" member is an array. Each JWK becomes one key per
     /// algorithm it may serve; a JWK that cannot be used (unsupported type or curve, too weak, "use":"enc",
-    /// "key_ops" without "verify", an "alg" not allowed, a malformed member) is skipped with its reason,
+    /// "key_ops" without "verify", an "alg" not allowed, a malformed member, private members such as "d") is
+    /// skipped with its reason,
     /// never failing the set. A "kid" that two JWKs give for the same algorithm is ambiguous: every key with
     /// that kid and algorithm is dropped (skipped as errc::duplicate_key_id), so jot never guesses which one
     /// the issuer meant; the same kid on keys of different algorithms (RFC 7517 §4.5 allows it across key
@@ -147,6 +150,11 @@ private:
         const Json* kty = detail::find_member(jwk, "kty");
         const bool symmetric = kty && kty->is_string() && kty->template get_ref<const typename Json::string_t&>() == "oct";
         if (symmetric && !options.allow_symmetric) return skip(errc::key_algorithm_mismatch);
+        // A JWK Set is published (RFC 7517 §5; a jwks_uri is world-readable): a private key in it is a leak to
+        // report, and never a key to use, even though its public half would verify.
+        if (!symmetric)
+            for (const char* m : {"d", "p", "q", "dp", "dq", "qi", "oth"})
+                if (detail::find_member(jwk, m)) return skip(errc::private_key_in_set);
 
         auto allowed = [&](algorithm a) {
             for (algorithm x : options.allowed_algorithms)

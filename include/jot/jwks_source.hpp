@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detail/user_code.hpp"
 #include "error.hpp"
 #include "jwks.hpp"
 #include "key_source.hpp"
@@ -53,8 +54,9 @@ struct jwks_source_options {
 /// thread of the verification that needs them, one at a time: other threads keep using the current keys
 /// meanwhile, and wait only when there are no usable keys at all (the very first load, or past max_stale).
 ///
-/// A fetch that fails, a document that does not parse, or one with no usable key counts as a failed refresh:
-/// the keys in force stay in force (up to max_stale) and last_error() says what happened.
+/// A fetch that fails or throws (errc::callback_failed), a document that does not parse, or one with no
+/// usable key counts as a failed refresh: the keys in force stay in force (up to max_stale) and last_error()
+/// says what happened.
 template <class Clock = std::chrono::steady_clock>
 class basic_jwks_source final : public key_source {
 public:
@@ -133,8 +135,10 @@ private:
         std::error_code error;
         std::shared_ptr<const jwk_set> fresh;
         std::chrono::seconds ttl = options_.default_ttl;
-        // A fetch function (or an allocation) that throws must not leave in_flight_ set, or every later caller
-        // would wait forever: the attempt counts as failed and the exception reaches this caller.
+        // The fetch function is the caller's code: a throw from it is caught by call_user_code and counts as a
+        // failed refresh (errc::callback_failed), keeping the keys in force. What else can throw here is an
+        // allocation (std::bad_alloc); that must not leave in_flight_ set either, or every later caller would
+        // wait forever: the guard marks the attempt failed on the way out.
         struct unwind_guard {
             const basic_jwks_source* self;
             std::unique_lock<std::mutex>& lock;
@@ -148,7 +152,9 @@ private:
             }
         } guard{this, lock};
         {
-            auto doc = fetch_ ? fetch_() : result<jwks_document>(errc::invalid_argument);
+            auto doc = fetch_ ? detail::call_user_code([this] { return fetch_(); },
+                                                       [] { return result<jwks_document>(errc::callback_failed); })
+                              : result<jwks_document>(errc::invalid_argument);
             if (!doc) {
                 error = doc.error();
             } else {

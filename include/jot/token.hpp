@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,6 +76,15 @@ result<Json> decode_json_segment(std::string_view b64, const decode_options& opt
 
 struct verified_token_access;
 
+/// Stops the process: jot found one of its own invariants broken (a bug in jot, never bad input), where going
+/// on would return a wrong answer. Writes what broke to stderr first.
+[[noreturn]] inline void invariant_failed(const char* what, const char* where, std::error_code ec) noexcept {
+    // message_of, not ec.message(): no allocation on the way down.
+    std::fprintf(stderr, "jot: invariant broken: %s (%s: %s)\n", what, where,
+                 ec.category() == error_category() ? message_of(static_cast<errc>(ec.value())) : "?");
+    std::abort();
+}
+
 /// What a verified token owns, shared by its copies: the decoded header and payload JSON text, and the two
 /// DOMs, each built from that text on first access. std::call_once makes the first access safe from several
 /// threads at once; later accesses only read.
@@ -93,17 +104,11 @@ public:
     std::string_view payload_text() const noexcept { return std::string_view(text_).substr(header_size_); }
 
     const basic_header<Json>& header() {
-        std::call_once(header_once_, [this] {
-            auto r = parse_object<Json>(header_text(), max_depth_);
-            header_.emplace(r ? std::move(*basic_header<Json>::from_json(std::move(*r))) : basic_header<Json>());
-        });
+        std::call_once(header_once_, [this] { header_.emplace(reparse<basic_header<Json>>(header_text(), "header")); });
         return *header_;
     }
     const basic_claims<Json>& claims() {
-        std::call_once(claims_once_, [this] {
-            auto r = parse_object<Json>(payload_text(), max_depth_);
-            claims_.emplace(r ? std::move(*basic_claims<Json>::from_json(std::move(*r))) : basic_claims<Json>());
-        });
+        std::call_once(claims_once_, [this] { claims_.emplace(reparse<basic_claims<Json>>(payload_text(), "claims")); });
         return *claims_;
     }
 
@@ -114,6 +119,19 @@ public:
     }
 
 private:
+    /// Parses text the verifier accepted. It cannot fail: json_scanner's verdicts equal parse_object's (the
+    /// differential tests and fuzzers hold them to it). If it ever did, an empty header or claim set would
+    /// let predicates see "no claims" in a token that has them, so that outcome is loud instead: the process
+    /// stops with a message (invariant_failed), like a failed assertion.
+    template <class Dom>
+    Dom reparse(std::string_view text, const char* what) const {
+        auto r = parse_object<Json>(text, max_depth_);
+        if (!r) invariant_failed("a verified token's JSON no longer parses", what, r.error());
+        auto dom = Dom::from_json(std::move(*r));
+        if (!dom) invariant_failed("a verified token's JSON is not an object", what, dom.error());
+        return std::move(*dom);
+    }
+
     std::string text_;
     std::size_t header_size_ = 0;
     std::size_t max_depth_;
@@ -131,7 +149,8 @@ private:
 /// text the first time header() or claims() is called (or by the verifier, when its own checks read them),
 /// so a caller that only needs "verified or not" never pays for them. Calling them from several threads at
 /// once is safe. Building a DOM allocates; if that allocation fails the program terminates (these accessors
-/// are noexcept).
+/// are noexcept). They never return an empty stand-in: text the verifier accepted always parses again, and
+/// if that invariant ever broke the process would stop with a message rather than show "no claims".
 template <class Json = nlohmann::json>
 class basic_verified_token {
 public:

@@ -21,8 +21,10 @@
 #include "bytes.hpp"
 #include "claims.hpp"
 #include "clock.hpp"
+#include "detail/header_registry.hpp"
 #include "detail/json.hpp"
 #include "detail/token_cache.hpp"
+#include "detail/user_code.hpp"
 #include "error.hpp"
 #include "header.hpp"
 #include "key_source.hpp"
@@ -56,13 +58,6 @@ inline bool media_type_equal(std::string_view a, std::string_view b) noexcept {
     return iequals(strip(a), strip(b));
 }
 
-/// Header parameters registered by RFC 7515 §4.1; "crit" may not name them (RFC 7515 §4.1.11).
-inline bool is_registered_header_name(std::string_view n) noexcept {
-    for (std::string_view r : {"alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit"})
-        if (n == r) return true;
-    return false;
-}
-
 /// True when basic_verifier<Json> verifies through DOMs rather than json_scanner: for Json types the scanner
 /// does not mirror. The differential fuzzer specialises it for a second, otherwise identical nlohmann type, so
 /// both paths run on the same bytes and must agree.
@@ -83,62 +78,89 @@ inline constexpr std::size_t header_stack_octets = 512;
 enum class member_state : unsigned char { absent, valid, wrong_type };
 
 /// What the verifier reads from a JOSE header (RFC 7515 §4.1): gathered from json_scanner's events, or from
-/// a header DOM. Views point into the scanned text or the DOM.
+/// a header DOM, with the types of detail::registered_header_members. Views point into the scanned text or
+/// the DOM.
 struct header_facts {
     member_state alg = member_state::absent;
     std::error_code alg_error;  ///< unsupported_algorithm or unsecured_token for a string "alg" jot cannot use
     algorithm alg_value = algorithm::hs256;
-    bool bad_member = false;    ///< typ, cty, kid, jku, x5u, x5t or x5t#S256 present but not a string
+    bool bad_member = false;    ///< a registered member other than "alg" and "crit" has the wrong type
     member_state kid = member_state::absent;
     std::string_view kid_value;
     member_state typ = member_state::absent;
     std::string_view typ_value;
+    member_state cty = member_state::absent;
+    std::string_view cty_value;
+    bool x5c_empty = false;     ///< "x5c" is an empty array (wrong too: it must hold the certificate)
     member_state crit = member_state::absent;  ///< valid: an array of strings (its names below)
     std::vector<std::string_view> crit_names;
-    bool in_crit = false;
 
     // json_scanner handler
     void member(std::string_view name, const scanned_value& v) {
-        in_crit = false;
+        in_array_ = nullptr;
+        const registered_header_member* m = find_registered_header(name);
+        if (!m) return;
         const bool is_string = v.type == scanned_value::kind::string;
-        if (name == "alg") {
-            alg = is_string ? member_state::valid : member_state::wrong_type;
-            if (is_string) set_alg(v.string);
-        } else if (name == "kid" || name == "typ") {
-            (name == "kid" ? kid_value : typ_value) = v.string;
-            (name == "kid" ? kid : typ) = is_string ? member_state::valid : member_state::wrong_type;
+        const bool is_array = v.type == scanned_value::kind::array;
+        switch (m->type) {
+        case header_member_type::string:
+            if (name == "alg") {
+                alg = is_string ? member_state::valid : member_state::wrong_type;
+                if (is_string) set_alg(v.string);
+                return;
+            }
             bad_member = bad_member || !is_string;
-        } else if (name == "crit") {
-            crit = v.type == scanned_value::kind::array ? member_state::valid : member_state::wrong_type;
-            in_crit = crit == member_state::valid;
-        } else if (name == "cty" || name == "jku" || name == "x5u" || name == "x5t" || name == "x5t#S256") {
-            bad_member = bad_member || !is_string;
+            if (name == "kid") set(kid, kid_value, is_string, v.string);
+            else if (name == "typ") set(typ, typ_value, is_string, v.string);
+            else if (name == "cty") set(cty, cty_value, is_string, v.string);
+            return;
+        case header_member_type::object: bad_member = bad_member || v.type != scanned_value::kind::object; return;
+        case header_member_type::base64_strings:
+            bad_member = bad_member || !is_array;
+            x5c_empty = is_array; // until element() sees one
+            if (is_array) in_array_ = m;
+            return;
+        case header_member_type::names:
+            crit = is_array ? member_state::valid : member_state::wrong_type;
+            if (is_array) in_array_ = m;
+            return;
         }
     }
     void element(const scanned_value& v) {
-        if (!in_crit) return;
-        if (v.type == scanned_value::kind::string) crit_names.push_back(v.string);
-        else crit = member_state::wrong_type;
+        if (!in_array_) return;
+        const bool is_string = v.type == scanned_value::kind::string;
+        if (in_array_->type == header_member_type::names) {
+            if (is_string) crit_names.push_back(v.string);
+            else crit = member_state::wrong_type;
+        } else {
+            x5c_empty = false;
+            bad_member = bad_member || !is_string || !is_padded_base64(v.string);
+        }
     }
 
     /// The same facts from a header DOM.
     template <class Json>
     static header_facts of(const basic_header<Json>& h) {
         header_facts f;
+        for (const auto& m : registered_header_members) {
+            const Json* v = h.find(m.name);
+            if (!v || m.name == "alg" || m.type == header_member_type::names) continue;
+            if (m.type == header_member_type::base64_strings && v->is_array() && v->empty()) f.x5c_empty = true;
+            else if (!has_header_member_type(*v, m.type)) f.bad_member = true;
+        }
         if (const Json* a = h.find("alg")) {
             f.alg = a->is_string() ? member_state::valid : member_state::wrong_type;
             if (a->is_string()) f.set_alg(*h.alg());
         }
-        for (const char* name : {"typ", "cty", "kid", "jku", "x5u", "x5t", "x5t#S256"})
-            if (const Json* v = h.find(name); v && !v->is_string()) f.bad_member = true;
-        if (auto k = h.key_id()) {
-            f.kid = member_state::valid;
-            f.kid_value = *k;
-        }
-        if (auto t = h.type()) {
-            f.typ = member_state::valid;
-            f.typ_value = *t;
-        }
+        auto text = [&h](std::string_view name, member_state& state, std::string_view& value) {
+            const Json* v = h.find(name);
+            if (!v || !v->is_string()) return;
+            state = member_state::valid;
+            value = v->template get_ref<const typename Json::string_t&>();
+        };
+        text("kid", f.kid, f.kid_value);
+        text("typ", f.typ, f.typ_value);
+        text("cty", f.cty, f.cty_value);
         if (h.contains("crit")) {
             auto names = h.critical();
             f.crit = names ? member_state::valid : member_state::wrong_type;
@@ -150,16 +172,22 @@ struct header_facts {
     /// What basic_header::check_registered_types reports. Errors: header_missing_alg, header_invalid_member.
     result<void> check_registered() const {
         if (alg == member_state::absent) return errc::header_missing_alg;
-        if (alg == member_state::wrong_type || bad_member) return errc::header_invalid_member;
+        if (alg == member_state::wrong_type || bad_member || x5c_empty) return errc::header_invalid_member;
         return {};
     }
 
 private:
+    static void set(member_state& state, std::string_view& value, bool is_string, std::string_view s) {
+        state = is_string ? member_state::valid : member_state::wrong_type;
+        if (is_string) value = s;
+    }
     void set_alg(std::string_view name) {
         auto a = algorithm_from_string(name);
         if (a) alg_value = *a;
         else alg_error = a.error();
     }
+
+    const registered_header_member* in_array_ = nullptr;
 };
 
 /// What the verifier reads from a claim set (RFC 7519 §4.1): the types of the registered claims, whether
@@ -302,7 +330,9 @@ public:
     /// key_not_found, crit_unsupported, signature_invalid, signature_length_invalid; token_expired,
     /// token_not_yet_valid, issued_in_future, token_too_old, expiration_missing, claim_missing,
     /// issuer_mismatch, audience_mismatch, audience_unexpected, subject_mismatch, type_mismatch,
-    /// claim_mismatch, claim_predicate_failed.
+    /// claim_mismatch, claim_predicate_failed; nested_token_unsupported ("cty":"JWT"); callback_failed when
+    /// code the caller plugged in (a key_source, a verification_key of its own, a predicate, a token hook, the
+    /// clock) throws: no exception of theirs leaves verify().
     ///
     /// With a cache (basic_verifier_builder::cache), a token accepted before is found by a keyed hash of its
     /// exact bytes; "exp", "nbf", "iat" (and max_age) are checked against the clock again, expect() and
@@ -342,6 +372,21 @@ private:
 
     explicit basic_verifier(settings s) : s_(std::move(s)) {}
 
+    /// The key source's current keys. Errors: errc::callback_failed when the source throws. A source that
+    /// breaks its contract by returning null gives an empty list (fail closed, never a null dereference).
+    result<std::shared_ptr<const key_list>> source_keys() const {
+        static const auto none = std::make_shared<const key_list>();
+        bool threw = false;
+        auto keys = detail::call_user_code([this] { return s_.source->current_keys(); },
+                                           [&threw] {
+                                               threw = true;
+                                               return std::shared_ptr<const key_list>();
+                                           });
+        if (threw) return errc::callback_failed;
+        if (!keys) return none;
+        return keys;
+    }
+
     detail::claim_expectations expectations() const noexcept {
         return {&s_.issuers, &s_.audiences, s_.has_subject ? &s_.subject : nullptr};
     }
@@ -351,7 +396,9 @@ private:
         if (token.size() > s_.decode.max_token_size) return errc::token_too_large;
         std::shared_ptr<const key_list> keys;
         if (s_.source) {
-            keys = s_.source->current_keys();
+            auto current = source_keys();
+            if (!current) return current.error();
+            keys = std::move(*current);
             s_.cache->observe_keys(keys);
         }
         typename detail::token_cache<token_type>::digest d;
@@ -396,7 +443,7 @@ private:
         if (const errc e = hscan.scan(htext, hf); e != errc{}) return e;
         if (auto r = hf.check_registered(); !r) return r.error();
         if (hf.alg_error) return hf.alg_error;
-        if (auto r = check_crit(hf, [&hscan](std::string_view n) { return hscan.has_member(n); }); !r)
+        if (auto r = check_extensions(hf, [&hscan](std::string_view n) { return hscan.has_member(n); }); !r)
             return r.error();
         if (auto r = check_signature(*parts, hf, hf.alg_value); !r) return r.error();
 
@@ -435,7 +482,8 @@ private:
         const auto hf = detail::header_facts::of(*hdr);
         if (auto r = hf.check_registered(); !r) return r.error();
         if (hf.alg_error) return hf.alg_error;
-        if (auto r = check_crit(hf, [&hdr](std::string_view n) { return hdr->contains(n); }); !r) return r.error();
+        if (auto r = check_extensions(hf, [&hdr](std::string_view n) { return hdr->contains(n); }); !r)
+            return r.error();
 
         if (auto r = check_signature(*parts, hf, hf.alg_value); !r) return r.error();
 
@@ -452,15 +500,22 @@ private:
         return tok;
     }
 
+    /// What the header asks of the recipient beyond JWS itself: "crit" extensions, and a nested JWT announced
+    /// by "cty":"JWT" (RFC 7519 §5.2; compared as a media type, so "jwt" and "application/JWT" count), whose
+    /// payload is another token, never a claim set to read (RFC 7519 §7.2 step 8).
     template <class HasMember>
-    static result<void> check_crit(const detail::header_facts& h, HasMember&& has_member) {
-        if (h.crit == detail::member_state::absent) return {};
-        if (h.crit == detail::member_state::wrong_type || h.crit_names.empty()) return errc::crit_invalid;
-        for (std::string_view n : h.crit_names)
-            if (detail::is_registered_header_name(n) || !has_member(n)) return errc::crit_invalid;
-        // A syntactically valid "crit" names extensions that the recipient must understand; jot implements
-        // none (RFC 7797 "b64" included), so it must reject the token (RFC 7515 §4.1.11).
-        return errc::crit_unsupported;
+    static result<void> check_extensions(const detail::header_facts& h, HasMember&& has_member) {
+        if (h.crit != detail::member_state::absent) {
+            if (h.crit == detail::member_state::wrong_type || h.crit_names.empty()) return errc::crit_invalid;
+            for (std::string_view n : h.crit_names)
+                if (detail::is_registered_header_name(n) || !has_member(n)) return errc::crit_invalid;
+            // A syntactically valid "crit" names extensions that the recipient must understand; jot implements
+            // none (RFC 7797 "b64" included), so it must reject the token (RFC 7515 §4.1.11).
+            return errc::crit_unsupported;
+        }
+        if (h.cty == detail::member_state::valid && detail::media_type_equal(h.cty_value, "JWT"))
+            return errc::nested_token_unsupported;
+        return {};
     }
 
     result<void> check_signature(const detail::compact_parts& p, const detail::header_facts& h, algorithm alg) const {
@@ -479,11 +534,20 @@ private:
         attempt.try_keys(s_.keys, /*bounded=*/false);
         if (attempt.verified) return {};
         if (s_.source) {
-            attempt.try_keys(*s_.source->current_keys(), /*bounded=*/true);
+            auto current = source_keys();
+            if (!current) return current.error();
+            attempt.try_keys(**current, /*bounded=*/true);
             if (attempt.verified) return {};
             // A kid no current key has may be a rotation the source has not seen yet (RFC 7517 §4.5).
             if (attempt.has_kid && !attempt.kid_seen) {
-                if (auto fresh = s_.source->refresh_for_unknown_kid(kid)) {
+                bool threw = false;
+                auto fresh = detail::call_user_code([&] { return s_.source->refresh_for_unknown_kid(kid); },
+                                                    [&threw] {
+                                                        threw = true;
+                                                        return std::shared_ptr<const key_list>();
+                                                    });
+                if (threw) return errc::callback_failed;
+                if (fresh) {
                     attempt.try_keys(*fresh, /*bounded=*/true);
                     if (attempt.verified) return {};
                 }
@@ -525,7 +589,9 @@ private:
                 }
                 ++tried;
                 ++tried_here;
-                auto r = k->verify(signing_input, signature);
+                // A verification_key of the caller's own may throw: that key counts as failed, closed.
+                auto r = detail::call_user_code([&] { return k->verify(signing_input, signature); },
+                                                [] { return result<void>(errc::callback_failed); });
                 if (r) verified = true;
                 else last = r.error();
             }
@@ -577,7 +643,14 @@ private:
 
     /// exp, nbf, iat and max_age against the clock (also on every cache hit).
     result<void> check_times(const detail::time_claims& t) const {
-        const numeric_date now = std::chrono::time_point_cast<std::chrono::microseconds>(s_.clock.now());
+        bool threw = false;
+        const auto clock_now = detail::call_user_code([this] { return s_.clock.now(); },
+                                                      [&threw] {
+                                                          threw = true;
+                                                          return decltype(s_.clock.now())();
+                                                      });
+        if (threw) return errc::callback_failed;
+        const numeric_date now = std::chrono::time_point_cast<std::chrono::microseconds>(clock_now);
         const auto leeway = s_.leeway;
         if (t.exp.present) {
             if (now >= t.exp.value + leeway) return errc::token_expired;
@@ -613,10 +686,18 @@ private:
         }
         if (s_.predicates.empty() && s_.token_checks.empty()) return {};
         const auto& c = tok.claims();
-        for (const auto& p : s_.predicates)
-            if (!p(c)) return errc::claim_predicate_failed;
-        for (const auto& check : s_.token_checks)
-            if (std::error_code ec = check(tok.header(), c)) return ec;
+        // The caller's own code: a throw rejects the token with errc::callback_failed (detail/user_code.hpp).
+        for (const auto& p : s_.predicates) {
+            const std::error_code ec = detail::call_user_code(
+                [&] { return p(c) ? std::error_code() : make_error_code(errc::claim_predicate_failed); },
+                [] { return make_error_code(errc::callback_failed); });
+            if (ec) return ec;
+        }
+        for (const auto& check : s_.token_checks) {
+            const std::error_code ec = detail::call_user_code([&] { return check(tok.header(), c); },
+                                                              [] { return make_error_code(errc::callback_failed); });
+            if (ec) return ec;
+        }
         return {};
     }
 
@@ -697,14 +778,15 @@ public:
         s_.expected.emplace_back(std::move(name), std::move(value));
         return *this;
     }
-    /// A check of the caller's own; returning false rejects with errc::claim_predicate_failed. It runs after
-    /// the signature and the standard claims are checked, and must be safe to call from several threads.
+    /// A check of the caller's own; returning false rejects with errc::claim_predicate_failed, throwing with
+    /// errc::callback_failed. It runs after the signature and the standard claims are checked, and must be
+    /// safe to call from several threads.
     basic_verifier_builder& expect(std::function<bool(const basic_claims<Json>&)> predicate) {
         s_.predicates.push_back(std::move(predicate));
         return *this;
     }
     /// A check of the caller's own over the verified header and claims, returning the error to report (an
-    /// empty error_code accepts). It runs last, after every built-in check; profiles (profiles.hpp) use it.
+    /// empty error_code accepts; a throw rejects with errc::callback_failed). It runs last, after every built-in check; profiles (profiles.hpp) use it.
     /// It must be safe to call from several threads.
     basic_verifier_builder& expect_token(
         std::function<std::error_code(const basic_header<Json>&, const basic_claims<Json>&)> check) {

@@ -122,15 +122,24 @@ private:
     bool started_ = false;
 };
 
+/// True when `text` starts with the UTF-8 encoding of U+FEFF, the byte-order mark.
+inline bool starts_with_byte_order_mark(std::string_view text) noexcept {
+    return text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
+           static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF;
+}
+
 /// Parses `text` as one JSON object under jot's strict rules.
-/// Errors: errc::invalid_utf8, errc::json_invalid, errc::json_not_object, errc::json_duplicate_member,
-/// errc::json_too_deep. Never throws for bad input.
+/// Errors: errc::invalid_utf8, errc::json_invalid, errc::json_byte_order_mark, errc::json_not_object,
+/// errc::json_duplicate_member, errc::json_too_deep. Never throws for bad input.
 template <class Json>
 result<Json> parse_object(std::string_view text, std::size_t max_depth) {
     if (!is_valid_utf8(text)) return errc::invalid_utf8;
     // A raw NUL is never valid JSON (RFC 8259 §7 requires it escaped in strings; it is not whitespace), but
     // nlohmann's lexer reads it as end of input, which would accept `{...}\0<anything>`.
     if (text.find('\0') != std::string_view::npos) return errc::json_invalid;
+    // nlohmann skips a leading byte-order mark; RFC 8259 §8.1 forbids senders to add one and Go's and Python's
+    // parsers refuse it, so accepting it would make verifiers disagree on the same token.
+    if (starts_with_byte_order_mark(text)) return errc::json_byte_order_mark;
     Json root;
     strict_dom_builder<Json> sax(root, max_depth);
     const bool ok = Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
@@ -197,7 +206,7 @@ private:
 };
 
 /// Reads one JSON object under parse_object's rules without building anything: RFC 8259 grammar as
-/// nlohmann's strict parser reads it (a leading UTF-8 BOM skipped, non-finite numbers refused, lone
+/// nlohmann's strict parser reads it (a leading UTF-8 BOM refused, non-finite numbers refused, lone
 /// surrogate escapes refused), well-formed UTF-8, no raw NUL, no duplicate member names at any depth,
 /// nesting bounded. The handler sees `member(name, value)` for each top-level member and `element(value)`
 /// for each direct element of a top-level array; decoded strings stay valid while the scanner lives. A
@@ -213,8 +222,8 @@ public:
     }
 
     /// Scans `text`; errc{} when it is a strict JSON object, otherwise the code parse_object returns:
-    /// invalid_utf8, json_invalid, json_not_object, json_duplicate_member or json_too_deep. Stops at the
-    /// first problem, exactly where parse_object stops.
+    /// invalid_utf8, json_invalid, json_byte_order_mark, json_not_object, json_duplicate_member or
+    /// json_too_deep. Stops at the first problem, exactly where parse_object stops.
     template <class Handler>
     errc scan(std::string_view text, Handler& handler) {
         if (!is_valid_utf8(text)) return errc::invalid_utf8;
@@ -222,10 +231,7 @@ public:
         text_ = text;
         p_ = text.data();
         end_ = p_ + text.size();
-        // nlohmann skips one UTF-8 byte order mark at the very start of its input.
-        if (text.size() >= 3 && static_cast<unsigned char>(p_[0]) == 0xEF &&
-            static_cast<unsigned char>(p_[1]) == 0xBB && static_cast<unsigned char>(p_[2]) == 0xBF)
-            p_ += 3;
+        if (starts_with_byte_order_mark(text)) return errc::json_byte_order_mark; // see parse_object
         skip_ws();
         if (p_ == end_) return errc::json_invalid;
         if (*p_ == '[') return errc::json_not_object;
