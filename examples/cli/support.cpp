@@ -39,6 +39,7 @@ const char* errc_name(jot::errc e) noexcept {
     JOT_CLI_NAME(json_not_object)
     JOT_CLI_NAME(json_duplicate_member)
     JOT_CLI_NAME(json_too_deep)
+    JOT_CLI_NAME(json_byte_order_mark)
     JOT_CLI_NAME(header_missing_alg)
     JOT_CLI_NAME(header_invalid_member)
     JOT_CLI_NAME(crit_invalid)
@@ -54,6 +55,7 @@ const char* errc_name(jot::errc e) noexcept {
     JOT_CLI_NAME(unsupported_algorithm)
     JOT_CLI_NAME(algorithm_not_allowed)
     JOT_CLI_NAME(key_not_found)
+    JOT_CLI_NAME(nested_token_unsupported)
     JOT_CLI_NAME(crit_unsupported)
     JOT_CLI_NAME(token_expired)
     JOT_CLI_NAME(token_not_yet_valid)
@@ -75,6 +77,9 @@ const char* errc_name(jot::errc e) noexcept {
     JOT_CLI_NAME(key_invalid)
     JOT_CLI_NAME(key_not_private)
     JOT_CLI_NAME(key_use_mismatch)
+    JOT_CLI_NAME(key_small_order)
+    JOT_CLI_NAME(key_not_canonical)
+    JOT_CLI_NAME(private_key_in_set)
     JOT_CLI_NAME(key_set_invalid)
     JOT_CLI_NAME(duplicate_key_id)
     JOT_CLI_NAME(too_many_keys)
@@ -84,6 +89,7 @@ const char* errc_name(jot::errc e) noexcept {
     JOT_CLI_NAME(reserved_header_member)
     JOT_CLI_NAME(claim_not_serializable)
     JOT_CLI_NAME(crypto_failure)
+    JOT_CLI_NAME(callback_failed)
     }
 #undef JOT_CLI_NAME
     return "unknown_error";

@@ -212,7 +212,8 @@ result<std::string> canonical_b64(const Json& jwk, std::string_view name, bool s
 /// canonical base64url or of the wrong size, a point not on the curve, an x5c that does not match),
 /// errc::key_algorithm_mismatch ("kty":"oct", X25519/X448, an "alg" that differs from `alg` or does not fit the
 /// key), errc::key_use_mismatch, errc::invalid_argument (RSA key and no algorithm), errc::key_too_weak (e.g. an
-/// RSA modulus under 2048 bits), errc::crypto_failure.
+/// RSA modulus under 2048 bits), errc::key_not_canonical and errc::key_small_order (an OKP "x" that is not a
+/// canonical encoding, or is a point of small order: see public_key), errc::crypto_failure.
 template <class Json>
 result<public_key> public_key_from_jwk(const Json& jwk, std::optional<algorithm> alg = {}) {
     static_assert(detail::jwk::is_json_value<Json>::value,

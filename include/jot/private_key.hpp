@@ -23,7 +23,7 @@ namespace jot {
 
 /// A private key bound to one of RS256/384/512, PS256/384/512, ES256/384/512, ES256K, EdDSA, Ed25519 or
 /// Ed448; it signs that algorithm only. It is checked when made exactly as jot::public_key is (key type,
-/// RSA size and exponent, EC curve, EdDSA curve), and must hold the private half. The key material stays in
+/// RSA size and exponent, EC curve, EdDSA curve and public point), and must hold the private half. The key material stays in
 /// OpenSSL's memory and is freed (and wiped by OpenSSL) with the last copy. A const private_key is safe to
 /// use from many threads at once.
 class private_key final : public signer {
@@ -56,7 +56,8 @@ public:
     /// public half must match the private one; RSA keys are not tested that way (the test costs tens of
     /// milliseconds). The EVP_PKEY must not be modified after.
     /// Errors: errc::invalid_argument (null key), errc::key_not_private, errc::key_algorithm_mismatch,
-    /// errc::key_too_weak, errc::key_invalid, errc::crypto_failure.
+    /// errc::key_too_weak, errc::key_invalid, errc::key_not_canonical and errc::key_small_order (an EdDSA key
+    /// whose public half is given with it), errc::crypto_failure.
     static result<private_key> from_pkey(jot::algorithm alg, detail::pkey_ptr pkey, std::string kid = {}) {
         auto shape = detail::check_pkey(alg, pkey.get(), true);
         if (!shape) return shape.error();

@@ -27,7 +27,11 @@ namespace jot {
 ///   (RFC 7518 §3.3, §3.5) and at most 8192 bits, public exponent odd and at least 65537 (NIST SP 800-56B
 ///   asks e > 2^16; e = 3 keys are refused with errc::key_too_weak).
 /// - ES256/ES384/ES512/ES256K: an EC key on P-256/P-384/P-521/secp256k1 respectively, a valid point.
-/// - EdDSA: an Ed25519 or Ed448 key; Ed25519 and Ed448 (RFC 9864): only that curve.
+/// - EdDSA: an Ed25519 or Ed448 key; Ed25519 and Ed448 (RFC 9864): only that curve. The public key must be
+///   canonically encoded (errc::key_not_canonical: y >= p, or x = 0 with the sign bit set, RFC 8032 §5.1.3,
+///   §5.2.3), a point on the curve (errc::key_invalid) and not of small order (errc::key_small_order: the
+///   neutral point and the other points of order 2, 4 or 8, under which anyone could forge; RFC 8725 §3.4).
+///   A non-canonical encoding of a small-order point is errc::key_not_canonical.
 /// A const public_key is safe to use from many threads at once; copies share the parsed key.
 class public_key final : public verification_key {
 public:
@@ -36,7 +40,8 @@ public:
     /// validated (no chain, dates or key usage); trust it for the key it carries only if you trust the file.
     /// A private key PEM is refused: make a private_key and call public_key() on it.
     /// Errors: errc::key_algorithm_mismatch (HS* algorithm, or a key of another type or curve),
-    /// errc::key_invalid (no parsable public key), errc::key_too_weak, errc::crypto_failure.
+    /// errc::key_invalid (no parsable public key), errc::key_too_weak, errc::key_not_canonical and
+    /// errc::key_small_order (EdDSA), errc::crypto_failure.
     static result<public_key> from_pem(jot::algorithm alg, std::string_view pem, std::string kid = {}) {
         if (family_of(alg) == algorithm_family::hmac) return errc::key_algorithm_mismatch;
         auto pkey = detail::load_public_pem(pem);
@@ -56,7 +61,7 @@ public:
     /// Takes ownership of an OpenSSL key and applies the same checks as from_pem(). A key with a private
     /// half is accepted and only its public operations are used. The EVP_PKEY must not be modified after.
     /// Errors: errc::invalid_argument (null key), errc::key_algorithm_mismatch, errc::key_too_weak,
-    /// errc::key_invalid, errc::crypto_failure.
+    /// errc::key_invalid, errc::key_not_canonical, errc::key_small_order, errc::crypto_failure.
     static result<public_key> from_pkey(jot::algorithm alg, detail::pkey_ptr pkey, std::string kid = {}) {
         auto shape = detail::check_pkey(alg, pkey.get(), false);
         if (!shape) return shape.error();

@@ -531,6 +531,36 @@ def test_keys():
                                    "an RSA-1024 key")
         expect_refused(jot("sign", "--alg", "RS256", "--key", "rsa1024.pem"), "key_too_weak", "sign with RSA-1024")
 
+    # An Ed25519 public key of small order is refused when the key is read (RFC 8725 §3.4): under the neutral
+    # point (y = 1), R = that point and S = 0 make a signature raw OpenSSL accepts for every message.
+    neutral = b"\x01" + bytes(31)
+    write("neutral.jwk", json.dumps({"kty": "OKP", "crv": "Ed25519", "x": b64u(neutral)}))
+    spki = bytes.fromhex("302a300506032b6570032100") + neutral  # RFC 8410 §4 SubjectPublicKeyInfo
+    write("neutral.pem", "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(spki).decode() + "\n-----END PUBLIC KEY-----\n")
+    forged = b64u(compact_json({"alg": "EdDSA"})) + "." + b64u(compact_json({"sub": "mallory", "exp": NOW + 60}))
+    forged += "." + b64u(neutral + bytes(32))
+    for f in ["neutral.jwk", "neutral.pem"]:
+        for alg in ["EdDSA", "Ed25519"]:
+            r = jot("verify", "--alg", alg, "--key", f, "--now", NOW, forged)
+            if expect_refused(r, "key_small_order", f"{alg} verify with a small-order key ({f})"):
+                check(b"small order" in r.err and f.encode() in r.err,
+                      f"{alg} {f}: the message names the problem and the file", r)
+    expect_refused(jot("thumbprint", "neutral.pem"), "key_small_order", "thumbprint of a small-order PEM")
+    # A JWK's thumbprint hashes its members (RFC 7638 §3) without making a key, so it is still printed.
+    r = jot("thumbprint", "neutral.jwk")
+    check(r.code == 0 and r.out.decode() == thumbprint(json.loads(read("neutral.jwk"))) + "\n",
+          "thumbprint of a small-order JWK hashes its members without making a key", r)
+    write("neutral-set.json", json.dumps({"keys": [{"kty": "OKP", "crv": "Ed25519", "x": b64u(neutral)}]}))
+    expect_refused(jot("verify", "--alg", "EdDSA", "--jwks", "neutral-set.json", "--now", NOW, forged),
+                   "key_small_order", "a JWK Set whose only key is of small order")
+    # y = p + 1: the neutral point again, encoded without reducing y (RFC 8032 §5.1.3).
+    unreduced = bytes.fromhex("ee" + "ff" * 30 + "7f")
+    write("unreduced.jwk", json.dumps({"kty": "OKP", "crv": "Ed25519", "x": b64u(unreduced)}))
+    expect_refused(jot("verify", "--alg", "EdDSA", "--key", "unreduced.jwk", "--now", NOW, forged),
+                   "key_not_canonical", "a non-canonically encoded Ed25519 key")
+    exits_before_reading_stdin(["verify", "--alg", "EdDSA", "--key", "neutral.jwk"], "key_small_order",
+                               "a small-order Ed25519 key")
+
     # Key problems are found before the token is read (stdin stays open and unread).
     exits_before_reading_stdin(["verify", "--alg", "HS256", "--key", "missing.key"], "file_unreadable",
                                "a missing key file")

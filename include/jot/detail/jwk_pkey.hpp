@@ -95,9 +95,6 @@ result<const curve*> read_curve(const Json& jwk, key_type kty) {
 // ---------------------------------------------------------------------------------------------------------------
 // OpenSSL handles used only here
 
-struct bn_ctx_deleter {
-    void operator()(BN_CTX* p) const noexcept { BN_CTX_free(p); }
-};
 struct param_bld_deleter {
     void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
 };
@@ -105,7 +102,6 @@ struct params_deleter {
     void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
 };
 using bn_ptr = bignum_ptr;
-using bn_ctx_ptr = std::unique_ptr<BN_CTX, bn_ctx_deleter>;
 using param_bld_ptr = std::unique_ptr<OSSL_PARAM_BLD, param_bld_deleter>;
 using params_ptr = std::unique_ptr<OSSL_PARAM, params_deleter>;
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -23,7 +24,15 @@ struct evp_pkey_ctx_deleter {
 };
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, evp_md_ctx_deleter>;
 using pkey_ptr = std::unique_ptr<EVP_PKEY, evp_pkey_deleter>;
+struct bignum_deleter {
+    void operator()(BIGNUM* p) const noexcept { BN_clear_free(p); }
+};
+struct bn_ctx_deleter {
+    void operator()(BN_CTX* p) const noexcept { BN_CTX_free(p); }
+};
 using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, evp_pkey_ctx_deleter>;
+using bignum_ptr = std::unique_ptr<BIGNUM, bignum_deleter>;
+using bn_ctx_ptr = std::unique_ptr<BN_CTX, bn_ctx_deleter>;
 
 /// Discards whatever OpenSSL left on this thread's error queue, so a failure inside jot never leaks into
 /// the caller's later ERR_get_error() (OpenSSL pushes entries even for an ordinary bad signature).

@@ -29,6 +29,7 @@
 #include "../bytes.hpp"
 #include "../error.hpp"
 #include "../result.hpp"
+#include "eddsa_point.hpp"
 #include "openssl.hpp"
 
 namespace jot::detail {
@@ -38,9 +39,6 @@ struct bio_deleter {
 };
 struct x509_deleter {
     void operator()(X509* p) const noexcept { X509_free(p); }
-};
-struct bignum_deleter {
-    void operator()(BIGNUM* p) const noexcept { BN_clear_free(p); }
 };
 struct ecdsa_sig_deleter {
     void operator()(ECDSA_SIG* p) const noexcept { ECDSA_SIG_free(p); }
@@ -53,7 +51,6 @@ struct encoder_ctx_deleter {
 };
 using bio_ptr = std::unique_ptr<BIO, bio_deleter>;
 using x509_ptr = std::unique_ptr<X509, x509_deleter>;
-using bignum_ptr = std::unique_ptr<BIGNUM, bignum_deleter>;
 using ecdsa_sig_ptr = std::unique_ptr<ECDSA_SIG, ecdsa_sig_deleter>;
 using decoder_ctx_ptr = std::unique_ptr<OSSL_DECODER_CTX, decoder_ctx_deleter>;
 using encoder_ctx_ptr = std::unique_ptr<OSSL_ENCODER_CTX, encoder_ctx_deleter>;
@@ -290,9 +287,10 @@ inline result<void> check_private(EVP_PKEY* pkey, algorithm_family fam) {
 /// RSA (RS*, PS*): an "RSA" key (RSASSA-PSS-restricted "RSA-PSS" keys are refused), modulus of 2048 to 8192
 /// bits, odd public exponent of at least 65537 (NIST SP 800-56B; smaller ones are key_too_weak).
 /// ECDSA: an EC key on the algorithm's curve, public point valid. EdDSA: Ed25519 or Ed448 (eddsa), only
-/// Ed25519 (ed25519), only Ed448 (ed448).
-/// Errors: errc::key_algorithm_mismatch, errc::key_too_weak, errc::key_invalid, errc::key_not_private
-/// (with `need_private` and a public-only key).
+/// Ed25519 (ed25519), only Ed448 (ed448); the public key canonically encoded, on the curve and not of small
+/// order (check_eddsa_point), whether or not the key has a private half.
+/// Errors: errc::key_algorithm_mismatch, errc::key_too_weak, errc::key_invalid, errc::key_not_canonical,
+/// errc::key_small_order, errc::key_not_private (with `need_private` and a public-only key).
 inline result<key_shape> check_pkey(algorithm alg, EVP_PKEY* pkey, bool need_private) {
     if (!pkey) return errc::invalid_argument;
     openssl_error_scope scope;
@@ -342,6 +340,12 @@ inline result<key_shape> check_pkey(algorithm alg, EVP_PKEY* pkey, bool need_pri
         if (!(ed25519 || ed448) || (alg == algorithm::ed25519 && !ed25519) || (alg == algorithm::ed448 && !ed448))
             return errc::key_algorithm_mismatch;
         shape.signature_size = ed25519 ? 64 : 114; // RFC 8032 §5.1.6 and §5.2.6
+        // OpenSSL stores any 32 or 57 octets as a public key; under a small-order one anyone can forge.
+        std::uint8_t raw[57];
+        std::size_t len = sizeof raw;
+        if (EVP_PKEY_get_raw_public_key(pkey, raw, &len) != 1) return errc::key_invalid;
+        if (auto r = check_eddsa_point(ed25519 ? eddsa_curve::ed25519 : eddsa_curve::ed448, raw, len); !r)
+            return r.error();
         break;
     }
     }
