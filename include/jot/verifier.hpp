@@ -130,8 +130,14 @@ struct header_facts {
         if (!in_array_) return;
         const bool is_string = v.type == scanned_value::kind::string;
         if (in_array_->type == header_member_type::names) {
-            if (is_string) crit_names.push_back(v.string);
-            else crit = member_state::wrong_type;
+            if (is_string) {
+                crit_names.push_back(v.string);
+            } else {
+                // A malformed "crit" keeps no names, as header_facts::of gives none for it.
+                crit = member_state::wrong_type;
+                crit_names.clear();
+                in_array_ = nullptr;
+            }
         } else {
             x5c_empty = false;
             bad_member = bad_member || !is_string || !is_padded_base64(v.string);
@@ -154,9 +160,9 @@ struct header_facts {
         }
         auto text = [&h](std::string_view name, member_state& state, std::string_view& value) {
             const Json* v = h.find(name);
-            if (!v || !v->is_string()) return;
-            state = member_state::valid;
-            value = v->template get_ref<const typename Json::string_t&>();
+            if (!v) return;
+            state = v->is_string() ? member_state::valid : member_state::wrong_type;
+            if (v->is_string()) value = v->template get_ref<const typename Json::string_t&>();
         };
         text("kid", f.kid, f.kid_value);
         text("typ", f.typ, f.typ_value);
@@ -264,8 +270,14 @@ public:
     }
     void element(const scanned_value& v) {
         if (!in_aud_) return;
-        if (v.type != scanned_value::kind::string) facts.aud = member_state::wrong_type;
-        else if (!facts.aud_expected) facts.aud_expected = claim_expectations::contains(*e_.audiences, v.string);
+        if (v.type != scanned_value::kind::string) {
+            // A malformed "aud" meets no expectation, as claims_collector::of finds for it.
+            facts.aud = member_state::wrong_type;
+            facts.aud_expected = false;
+            in_aud_ = false;
+        } else if (!facts.aud_expected) {
+            facts.aud_expected = claim_expectations::contains(*e_.audiences, v.string);
+        }
     }
 
     /// The same facts from a claims DOM.

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// A second nlohmann JSON type, identical to nlohmann::json in every value, that the verifier reads through DOMs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <jot/verifier.hpp>
+
+namespace jot_fuzz {
+
+/// std::allocator under another name. Only the allocator differs, so dom_json has nlohmann::json's number
+/// and string types and is_scannable_json still holds for it: the DOM path is chosen by verify_through_dom
+/// alone, which is what the differential targets must exercise (a type with other number types, such as
+/// `long long`, would take the DOM path anyway and could hide a broken trait).
+template <class T>
+struct dom_allocator : std::allocator<T> {
+    using value_type = T;
+    // std::allocator's own rebind (deprecated in C++17) would rebind to std::allocator, not to this.
+    template <class U>
+    struct rebind {
+        using other = dom_allocator<U>;
+    };
+    dom_allocator() noexcept = default;
+    template <class U>
+    dom_allocator(const dom_allocator<U>&) noexcept {}
+};
+
+using dom_json = nlohmann::basic_json<std::map, std::vector, std::string, bool, std::int64_t, std::uint64_t, double,
+                                      dom_allocator>;
+
+static_assert(!std::is_same<dom_json, nlohmann::json>::value, "dom_json must be a distinct type");
+static_assert(jot::detail::is_scannable_json<dom_json>::value,
+              "dom_json keeps nlohmann::json's number and string types");
+
+} // namespace jot_fuzz
+
+/// dom_json verifies through DOMs: basic_verifier<dom_json> runs verify_dom on the bytes that
+/// basic_verifier<nlohmann::json> reads with json_scanner.
+namespace jot::detail {
+template <>
+struct verify_through_dom<jot_fuzz::dom_json> : std::true_type {};
+} // namespace jot::detail
+
+static_assert(!jot::detail::verify_through_dom<nlohmann::json>::value, "nlohmann::json takes the scanning path");
