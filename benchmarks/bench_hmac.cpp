@@ -11,7 +11,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 
 #include "bench_common.hpp"
 

@@ -3,11 +3,13 @@
 //   jot_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 // or scripts/bench_table.py, which pairs jot/<ALG>/<op> with floor/<ALG>/<op> and prints the ratios.
 #include <cstdio>
+#include <memory>
 
 #include <benchmark/benchmark.h>
 
 #include "alloc_counter.hpp"
 #include "bench_common.hpp"
+#include "bench_revocation.hpp"
 
 int main(int argc, char** argv) {
     // Before anything can touch OpenSSL: once it has allocated, it refuses new memory functions.
@@ -24,6 +26,9 @@ int main(int argc, char** argv) {
     jot_bench::register_ecdsa();
     jot_bench::register_eddsa();
     jot_bench::register_control();
+    // Revocation: no store next to jot::memory_jti_store (Redis is jot_bench_redis's, which needs a server).
+    jot_bench::register_revocation("none", nullptr);
+    jot_bench::register_revocation("memory", std::make_shared<jot::memory_jti_store>());
     if (jot_bench::setup_failed()) return 1;
 #if defined(JOT_BENCH_HAVE_CPP_JWT)
     jot_bench::register_cpp_jwt();

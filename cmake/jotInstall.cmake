@@ -15,6 +15,11 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/jot" DESTINATION "${CMAKE_INSTA
 
 install(TARGETS jot EXPORT jotTargets)
 install(EXPORT jotTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")
+# jot::redis in an export set of its own: jotConfig.cmake loads it only when it finds hiredis again.
+if(TARGET jot_redis)
+    install(TARGETS jot_redis EXPORT jotRedisTargets)
+    install(EXPORT jotRedisTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")
+endif()
 
 configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/jotConfig.cmake.in"
     "${PROJECT_BINARY_DIR}/jotConfig.cmake" INSTALL_DESTINATION "${JOT_INSTALL_CMAKEDIR}")

@@ -18,7 +18,9 @@ Tables printed:
   2. thread scaling: throughput of 2 threads sharing one verifier over 1 thread (wall time), for
      <impl>/<ALG>/verify-shared/real_time/threads:{1,2};
   3. the verified-token cache: jot/<ALG>/verify over jot/<ALG>/verify-cached;
-  4. the peers: each against the floor and against jot.
+  4. the peers: each against the floor and against jot;
+  5. revocation: jot/<ALG>/verify[-cached]-revocation-<store> next to the same with store "none" (jot_bench has
+     "memory"; jot_bench_redis, run with JOT_BENCH_REDIS=HOST:PORT, adds "redis").
 """
 import argparse
 import json
@@ -214,6 +216,21 @@ def main():
         print("Verified-token cache: a hit next to a cold verify")
         print_table(["alg", "cold verify", "cache hit", "speed-up", "hit allocs", "target", "met"], rows,
                     args.markdown)
+
+    rows = []
+    for case in sorted(by_case):
+        m = re.match(r"(?P<alg>[^/]+)/(?P<op>verify(?:-cached)?)-revocation-(?P<store>[a-z]+)$", case)
+        if not m or m.group("store") == "none" or "jot" not in by_case[case]:
+            continue
+        base = by_case.get("%s/%s-revocation-none" % (m.group("alg"), m.group("op")), {}).get("jot")
+        with_store = by_case[case]["jot"]
+        cost = None if base is None else with_store[metric] - base[metric]
+        rows.append(["%s/%s" % (m.group("alg"), m.group("op")), m.group("store"), fmt_time(get(base, metric)),
+                     fmt_time(with_store[metric]), fmt_time(cost), fmt_allocs(with_store["allocs"])])
+    if rows:
+        print()
+        print("Revocation (verifier_builder::revocation): a verify that asks the jti store, next to none")
+        print_table(["verify", "store", "no store", "with store", "added", "allocs"], rows, args.markdown)
 
     rows = []
     for case in sorted(by_case):

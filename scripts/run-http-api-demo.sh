@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# End-to-end demo of examples/http_api: a private redis-server, two API instances sharing it (and a third
-# without Redis), driven with curl; every status and challenge is checked.
+# End-to-end demo of examples/http_api: a private redis-server, API instances sharing it (and one on its own
+# in-memory store), driven with curl; every status and challenge is checked. Redis is then stopped and restarted
+# mid-run: the fail-closed instances answer 503, the fail-open one keeps serving, nothing crashes, and nothing
+# revoked comes back after the restart.
 #   scripts/run-http-api-demo.sh [PATH/TO/jot_http_api]      (default: build/examples/jot_http_api)
 # Needs redis-server and curl (Debian: redis-server curl; building the API needs libhiredis-dev and
 # libcpp-httplib-dev). Installs nothing. Exit status 0 only when every check passes.
@@ -68,21 +70,29 @@ redis_answers() { # PING over bash's /dev/tcp, so redis-cli is not needed
     ) 2> /dev/null
 }
 
-# -- redis-server: temporary directory, free port, no persistence ------------------------------------------
+# -- redis-server: temporary directory, free port, AOF fsynced on every write --------------------------------
+# Persistence matters here: the fault checks restart Redis, and a Redis without it forgets every revocation.
+
+start_redis() { # start_redis PORT: sets redis_pid; false when it does not answer within 5 s
+    "$redis_server" --bind 127.0.0.1 --port "$1" --save '' --appendonly yes --appendfsync always --dir "$work" \
+        --protected-mode yes >> "$work/redis.log" 2>&1 &
+    redis_pid=$!
+    pids+=("$redis_pid")
+    wait_for 5 redis_answers "$1"
+}
+stop_redis() {
+    kill "$redis_pid" 2> /dev/null || true
+    wait "$redis_pid" 2> /dev/null || true
+}
 
 redis_port=
 for attempt in 1 2 3 4 5; do
     port=$(free_port)
-    "$redis_server" --bind 127.0.0.1 --port "$port" --save '' --appendonly no --dir "$work" \
-        --protected-mode yes > "$work/redis.log" 2>&1 &
-    redis_pid=$!
-    if wait_for 5 redis_answers "$port"; then
-        pids+=("$redis_pid")
+    if start_redis "$port"; then
         redis_port=$port
         break
     fi
-    kill "$redis_pid" 2> /dev/null || true
-    wait "$redis_pid" 2> /dev/null || true
+    stop_redis
     echo "redis-server did not start on port $port (attempt $attempt)" >&2
 done
 [ -n "$redis_port" ] || { echo "run-http-api-demo: cannot start redis-server" >&2; exit 1; }
@@ -93,23 +103,28 @@ echo "redis-server on 127.0.0.1:$redis_port"
 # Every instance signs and verifies with the same HS256 secret: 32 random bytes, not text.
 head -c 32 /dev/urandom > "$work/secret.bin"
 
-start_api() { # start_api NAME REDIS_ADDRESS: starts an instance on a free port, written to $work/NAME.port
-    local name=$1 redis=$2
-    "$api" --name "$name" --secret-file "$work/secret.bin" --port 0 --port-file "$work/$name.port" \
-        --redis "$redis" > "$work/$name.log" 2>&1 &
+start_api() { # start_api NAME [OPTIONS...]: starts an instance on a free port, written to $work/NAME.port
+    local name=$1; shift
+    "$api" --name "$name" --secret-file "$work/secret.bin" --port 0 --port-file "$work/$name.port" "$@" \
+        > "$work/$name.log" 2>&1 &
     pids+=($!)
+    api_pids[$name]=$!
     wait_for 10 test -s "$work/$name.port" || { echo "instance $name did not start" >&2; exit 1; }
 }
-start_api A "127.0.0.1:$redis_port"
-start_api B "127.0.0.1:$redis_port"
-start_api C "127.0.0.1:$(free_port)"  # nothing listens there: C runs on its in-memory store
+declare -A api_pids
+start_api A --redis "127.0.0.1:$redis_port"
+start_api B --redis "127.0.0.1:$redis_port"
+start_api C  # no Redis: its own jot::memory_jti_store
+start_api D --redis "127.0.0.1:$redis_port" --store-failure accept  # fails open when Redis is away
 port_A=$(cat "$work/A.port")
 port_B=$(cat "$work/B.port")
 port_C=$(cat "$work/C.port")
+port_D=$(cat "$work/D.port")
 base_A=http://127.0.0.1:$port_A
 base_B=http://127.0.0.1:$port_B
 base_C=http://127.0.0.1:$port_C
-echo "instances: A on $port_A, B on $port_B (both with Redis), C on $port_C (no Redis)"
+base_D=http://127.0.0.1:$port_D
+echo "instances: A on $port_A, B on $port_B, D on $port_D (Redis; D fails open), C on $port_C (memory)"
 
 # -- HTTP helpers ----------------------------------------------------------------------------------------------
 
@@ -136,7 +151,7 @@ login() { # login BASE USER PASSWORD: sets access and refresh
 
 call GET "$base_A/health"; check "instance A uses Redis" body_has '"store":"redis"'
 call GET "$base_B/health"; check "instance B uses Redis" body_has '"store":"redis"'
-call GET "$base_C/health"; check "instance C (Redis unreachable) falls back to memory" body_has '"store":"memory"'
+call GET "$base_C/health"; check "instance C (no Redis) uses its in-memory store" body_has '"store":"memory"'
 
 login "$base_A" alice wrong-password
 check "login with a wrong password: 400" status_is 400
@@ -219,14 +234,16 @@ session_access=$access
 session_refresh=$refresh
 call GET "$base_B/orders" -H "$(bearer "$session_access")"
 check "a new session: its token works on B: 200" status_is 200
-call POST "$base_A/logout" -H "$(bearer "$session_access")" --data-binary ''
-check "logout on A: 204" status_is 204
+call GET "$base_A/orders" -H "$(bearer "$session_access")"
+check "  and on A (now in A's verified-token cache): 200" status_is 200
+call POST "$base_B/logout" -H "$(bearer "$session_access")" --data-binary ''
+check "logout on B: 204" status_is 204
 call GET "$base_B/orders" -H "$(bearer "$session_access")"
-check "the logged-out token on B: 401 (shared denylist)" status_is 401
+check "the logged-out token on B: 401" status_is 401
 check "  invalid_token" header_is WWW-Authenticate \
     'Bearer realm="orders", error="invalid_token", error_description="the access token is not valid for this resource"'
 call GET "$base_A/orders" -H "$(bearer "$session_access")"
-check "the logged-out token on A: 401" status_is 401
+check "the logged-out token on A: 401 (shared store, not hidden by A's cache)" status_is 401
 json_post "$base_B/refresh" "{\"refresh_token\":\"$session_refresh\"}"
 check "the logged-out session's refresh token on B: 400" status_is 400
 
@@ -236,6 +253,50 @@ call POST "$base_C/logout" -H "$(bearer "$access")" --data-binary ''
 check "logout on C: 204" status_is 204
 call GET "$base_C/orders" -H "$(bearer "$access")"
 check "C refuses its own logged-out token: 401" status_is 401
+
+# -- Redis stopped mid-run, then restarted ------------------------------------------------------------------------
+
+login "$base_A" alice alice-demo-password
+live_access=$access
+live_refresh=$refresh
+call GET "$base_B/orders" -H "$(bearer "$live_access")"
+check "a live session before the outage: 200 on B" status_is 200
+call GET "$base_D/orders" -H "$(bearer "$live_access")"
+check "  and on D: 200" status_is 200
+
+stop_redis
+call GET "$base_A/health"; check "Redis stopped: A reports it unreachable" body_has '"store":"redis-unreachable"'
+call GET "$base_A/orders" -H "$(bearer "$live_access")"
+check "  a live token on A (fails closed): 503" status_is 503
+check "  with Retry-After" header_is Retry-After 1
+call GET "$base_B/orders" -H "$(bearer "$session_access")"
+check "  the logged-out token on B: 503, never 200" status_is 503
+json_post "$base_A/refresh" "{\"refresh_token\":\"$live_refresh\"}"
+check "  a refresh on A: 503 (no new tokens without the store)" status_is 503
+call GET "$base_D/orders" -H "$(bearer "$live_access")"
+check "  a live token on D (--store-failure accept): 200" status_is 200
+login "$base_C" bob bob-demo-password
+call GET "$base_C/orders" -H "$(bearer "$access")"
+check "  C, on its own memory store, keeps serving: 200" status_is 200
+for name in A B C D; do
+    check "  instance $name is still running" kill -0 "${api_pids[$name]}"
+done
+
+start_redis "$redis_port" || { echo "run-http-api-demo: redis-server did not restart" >&2; exit 1; }
+sleep 0.7  # past the store's retry interval (500 ms)
+call GET "$base_A/health"; check "Redis restarted: A reconnects" body_has '"store":"redis"'
+call GET "$base_A/orders" -H "$(bearer "$session_access")"
+check "  the logged-out token on A: still 401 (nothing revoked comes back)" status_is 401
+call GET "$base_B/orders" -H "$(bearer "$session_access")"
+check "  and on B: 401" status_is 401
+call GET "$base_D/orders" -H "$(bearer "$rotated_access")"
+check "  the reuse-revoked family's token on D: 401" status_is 401
+call GET "$base_B/orders" -H "$(bearer "$live_access")"
+check "  the live token on B: 200 again" status_is 200
+json_post "$base_B/refresh" "{\"refresh_token\":\"$live_refresh\"}"
+check "  its refresh token, refused during the outage, now rotates on B: 200" status_is 200
+json_post "$base_A/refresh" "{\"refresh_token\":\"$live_refresh\"}"
+check "  presented again on A: 400 (reuse detected across instances)" status_is 400
 
 echo "elapsed: ${SECONDS}s"
 if ((failures)); then

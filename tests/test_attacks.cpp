@@ -28,7 +28,7 @@
 #include <jot/jwk.hpp>
 #include <jot/jwks.hpp>
 #include <jot/key_source.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/private_key.hpp>
 #include <jot/public_key.hpp>
 #include <jot/verifier.hpp>

@@ -11,10 +11,11 @@
 
 #include <jot/base64url.hpp>
 #include <jot/builder.hpp>
+#include <jot/verifier.hpp>
 #include <jot/clock.hpp>
 #include <jot/dangerous.hpp>
 #include <jot/error.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 
 #include "catch.hpp"
 
@@ -220,9 +221,29 @@ TEST_CASE("builder refuses infinite and NaN numbers instead of writing them as n
     const auto key = jot::hmac_key::create(jot::algorithm::hs256, std::string(32, 's')).value();
     const double inf = std::numeric_limits<double>::infinity();
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    REQUIRE(jot::builder().claim("x", inf).sign(key).error() == jot::errc::claim_not_serializable);
+    REQUIRE(jot::builder().claim("x", inf).sign(key).error() == jot::errc::number_not_finite);
     REQUIRE(jot::builder().claim("x", nlohmann::json{{"deep", {1.0, nan}}}).sign(key).error() ==
-            jot::errc::claim_not_serializable);
-    REQUIRE(jot::builder().header_member("x", -inf).sign(key).error() == jot::errc::claim_not_serializable);
+            jot::errc::number_not_finite);
+    REQUIRE(jot::builder().header_member("x", -inf).sign(key).error() == jot::errc::number_not_finite);
     REQUIRE(jot::builder().claim("x", 1.5).sign(key).has_value());
+}
+
+TEST_CASE("builder refuses a registered header member of the wrong type, as the verifier would",
+          "[builder][negative]") {
+    const auto key = jot::hmac_key::create(jot::algorithm::hs256, std::string(32, 's')).value();
+    using jot::errc;
+    CHECK(jot::builder().header_member("x5c", "QUJD").sign(key).error() == errc::header_member_wrong_type);
+    CHECK(jot::builder().header_member("x5c", nlohmann::json::array({"QU-D"})).sign(key).error() ==
+          errc::header_member_wrong_type);
+    CHECK(jot::builder().header_member("jwk", "k").sign(key).error() == errc::header_member_wrong_type);
+    CHECK(jot::builder().header_member("typ", 1).sign(key).error() == errc::header_member_wrong_type);
+    CHECK(jot::builder().header_member("cty", nullptr).sign(key).error() == errc::header_member_wrong_type);
+    // The right types are written, and a verifier reads them back without complaint.
+    const auto token = jot::builder()
+                           .header_member("x5c", nlohmann::json::array({"QUJD"}))
+                           .header_member("jwk", {{"kty", "oct"}})
+                           .expires_in(std::chrono::minutes(1))
+                           .sign(key);
+    REQUIRE(token.has_value());
+    CHECK(jot::verifier_builder().key(key).build().value().verify(*token).has_value());
 }

@@ -10,7 +10,7 @@
 
 #include <jot/builder.hpp>
 #include <jot/callback_signer.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/private_key.hpp>
 #include <jot/public_key.hpp>
 #include <jot/verifier.hpp>

@@ -11,7 +11,7 @@
 
 #include <jot/base64url.hpp>
 #include <jot/builder.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/private_key.hpp>
 #include <jot/public_key.hpp>
 #include <jot/verifier.hpp>

@@ -22,7 +22,7 @@
 #include <jot/error.hpp>
 #include <jot/jwk.hpp>
 #include <jot/jwks_source.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/private_key.hpp>
 #include <jot/verifier.hpp>
 

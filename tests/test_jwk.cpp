@@ -14,7 +14,7 @@
 #include <jot/builder.hpp>
 #include <jot/error.hpp>
 #include <jot/jwk.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/private_key.hpp>
 #include <jot/public_key.hpp>
 

@@ -17,7 +17,7 @@
 #include <jot/error.hpp>
 #include <jot/jwk.hpp>
 #include <jot/jwks.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/private_key.hpp>
 #include <jot/public_key.hpp>
 #include <jot/signer.hpp>
@@ -504,23 +504,26 @@ TEST_CASE("an empty keys array is a valid, empty set", "[jwks][positive]") {
     CHECK(set->to_json().value() == json::parse("{\"keys\":[]}"));
 }
 
-TEST_CASE("a document longer than limits.max_token_size is token_too_large", "[jwks][negative]") {
+TEST_CASE("a document longer than max_document_size is key_set_too_large", "[jwks][negative]") {
     const std::string text = key_set({public_jwk(p256_key(), "a", false)}).dump();
     jot::jwk_set_options options;
 
-    options.limits.max_token_size = text.size();
+    options.max_document_size = text.size();
     CHECK(jot::jwk_set::parse(text, options).has_value()); // exactly at the bound
 
-    options.limits.max_token_size = text.size() - 1;
+    options.max_document_size = text.size() - 1;
     const auto over = jot::jwk_set::parse(text, options);
     REQUIRE_FALSE(over.has_value());
-    CHECK(over.error() == errc::token_too_large);
+    CHECK(over.error() == errc::key_set_too_large);
 
-    // The default bound (64 KiB): a set padded past it with whitespace is refused before it is parsed.
-    const std::string padded = "{\"keys\":[]" + std::string(64 * 1024, ' ') + "}";
+    // The default bound is 256 KiB, apart from the token limit (64 KiB): a 100 KiB set reads, a set padded
+    // past 256 KiB with whitespace is refused before it is parsed.
+    const std::string roomy = "{\"keys\":[]" + std::string(100 * 1024, ' ') + "}";
+    CHECK(jot::jwk_set::parse(roomy).has_value());
+    const std::string padded = "{\"keys\":[]" + std::string(256 * 1024, ' ') + "}";
     const auto big = jot::jwk_set::parse(padded);
     REQUIRE_FALSE(big.has_value());
-    CHECK(big.error() == errc::token_too_large);
+    CHECK(big.error() == errc::key_set_too_large);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <jot/builder.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/profiles.hpp>
 
 #include "catch.hpp"

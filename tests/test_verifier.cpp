@@ -16,7 +16,7 @@
 #include <jot/builder.hpp>
 #include <jot/clock.hpp>
 #include <jot/error.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/verifier.hpp>
 
 #include "catch.hpp"

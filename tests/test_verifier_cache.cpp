@@ -18,7 +18,7 @@
 #include <jot/clock.hpp>
 #include <jot/error.hpp>
 #include <jot/key_source.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/verifier.hpp>
 
 #include "catch.hpp"

@@ -10,7 +10,7 @@
 
 #include <jot/algorithm.hpp>
 #include <jot/error.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 
 #include "catch.hpp"
 #include "test_support.hpp"

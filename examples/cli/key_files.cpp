@@ -17,7 +17,7 @@
 #include <jot/algorithm.hpp>
 #include <jot/jwk.hpp>
 #include <jot/jwks.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 #include <jot/private_key.hpp>
 #include <jot/public_key.hpp>
 
@@ -149,8 +149,8 @@ std::vector<std::shared_ptr<const jot::verification_key>> load_jwks(jot::algorit
     jot::jwk_set_options options;
     // Only keys for the algorithm asked for: an RSA JWK without "alg" then serves RS256 alone, not PS256 too.
     options.allowed_algorithms = {alg};
-    // A local file, not a token: allow a JWK Set of a realistic size (the token limit is 64 KiB).
-    options.limits.max_token_size = 1024 * 1024;
+    // A local file the user chose: allow a larger set than a fetched one (256 KiB by default).
+    options.max_document_size = 1024 * 1024;
     auto set = jot::jwk_set::parse(text, options);
     if (!set) fail_input(set.error(), "--jwks " + path);
     if (set->empty()) {

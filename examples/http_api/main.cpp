@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // An HTTP API on 127.0.0.1 (cpp-httplib) guarded by jot: login, Bearer access tokens with scopes, refresh-token
-// rotation with reuse detection, and logout by jti, with revocations shared between instances through Redis.
+// rotation with reuse detection, and logout by jti, with revocations shared between instances through Redis
+// (jot::redis::jti_store) or kept in this process (jot::memory_jti_store) when no Redis is given.
 //
-//   jot_http_api --secret-file FILE [--port N] [--port-file FILE] [--redis HOST:PORT] [--name NAME]
+//   jot_http_api --secret-file FILE [--port N] [--port-file FILE] [--redis HOST:PORT] [--redis-db N]
+//                [--redis-user USER] [--store-failure reject|accept] [--name NAME]
 //
 // FILE holds the HS256 secret shared by every instance (raw bytes, at least 32; e.g. `head -c 32 /dev/urandom`).
+// The Redis password, if any, comes from the environment variable JOT_REDIS_PASSWORD (not the command line,
+// which other users of the machine can read).
 // See README.md in this folder for the routes; scripts/run-http-api-demo.sh drives two instances end to end.
 #include <pthread.h>
 #include <signal.h>
@@ -32,8 +36,7 @@
 #include <openssl/rand.h>
 
 #include <jot/jot.hpp>
-
-#include "session_store.hpp"
+#include <jot/redis/jti_store.hpp>
 
 namespace {
 
@@ -50,6 +53,9 @@ constexpr const char* client_id = "orders-web";                  ///< RFC 9068 "
 constexpr const char* refresh_type = "refresh+jwt";              ///< header "typ" of refresh tokens
 constexpr auto access_lifetime = 5min;    ///< short: a stolen access token is useful only briefly
 constexpr auto refresh_lifetime = 8h;     ///< a working day; every refresh makes a new one
+constexpr const char* access_purpose = "access";  ///< the jti store's namespace for revoked access tokens
+
+using clock_type = std::chrono::system_clock;
 
 // -- users ---------------------------------------------------------------------------------------------------
 
@@ -106,8 +112,11 @@ std::string random_id() {
 /// JWTs with their own "typ" and audience, so neither kind is ever accepted as the other (RFC 8725 §3.11).
 class token_service {
 public:
-    token_service(const jot::hmac_key& key, api::session_store& store)
-        : key_(key), store_(store), access_(make_access_verifier()), refresh_(make_refresh_verifier()) {}
+    token_service(const jot::hmac_key& key, std::shared_ptr<jot::jti_store> store, jot::store_failure policy)
+        : key_(key), store_(std::move(store)), rotation_(store_), policy_(policy), access_(make_access_verifier()),
+          refresh_(make_refresh_verifier()) {}
+    token_service(const token_service&) = delete;  // the access verifier's family check refers to this object
+    token_service& operator=(const token_service&) = delete;
 
     /// A new access token and refresh token for `family`; the refresh token's jti is `refresh_id`.
     json issue_pair(const std::string& subject, const std::string& scope, const std::string& family,
@@ -146,18 +155,28 @@ public:
 
     const jot::verifier& access() const { return access_; }
     const jot::verifier& refresh() const { return refresh_; }
+    jot::jti_store& store() const { return *store_; }
+    const jot::refresh_rotation& rotation() const { return rotation_; }
 
 private:
     jot::verifier make_access_verifier() {
         jot::verifier_builder b;
         jot::profiles::access_token(b, issuer, api_audience);
+        jot::revocation_options revocation;
+        revocation.purpose = access_purpose;
+        revocation.on_failure = policy_;
         return b.key(key_)
             .require_claim("sid")
-            // Revocation: consulted on every request, also when the token comes from the verifier's cache.
-            .expect([store = &store_](const jot::claims& c) {
-                const auto jti = c.id();
+            // The token's own jti: asked after the signature and claims pass, and on every cache hit.
+            .revocation(store_, revocation)
+            .require_jti()
+            // Its session ("family"): revoked by logout or by refresh-token reuse, for every token of the family.
+            .expect_token([this](const jot::header&, const jot::claims& c) -> std::error_code {
                 const auto sid = c.get<std::string>("sid");
-                return jti && sid && !store->is_revoked(std::string(*jti), *sid);
+                if (!sid) return jot::errc::claim_missing;
+                const auto revoked = rotation_.family_revoked(*sid);
+                if (!revoked) return policy_ == jot::store_failure::accept ? std::error_code() : revoked.error();
+                return *revoked ? make_error_code(jot::errc::token_revoked) : std::error_code();
             })
             .cache(4096)
             .build()
@@ -177,7 +196,9 @@ private:
     }
 
     jot::hmac_key key_;
-    api::session_store& store_;
+    std::shared_ptr<jot::jti_store> store_;
+    jot::refresh_rotation rotation_;
+    jot::store_failure policy_;
     jot::verifier access_, refresh_;
 };
 
@@ -192,7 +213,13 @@ void send_json(httplib::Response& res, int status, const json& body) {
 /// writes the response: the status RFC 6750 §3.1 pairs with the failure and a WWW-Authenticate challenge.
 std::optional<jot::verified_token> authorize(const token_service& tokens, const httplib::Request& req,
                                              httplib::Response& res, std::string_view scope = {}) {
-    auto fail = [&](std::error_code why, std::string challenge) {
+    auto fail = [&](std::error_code why, std::string challenge) -> std::optional<jot::verified_token> {
+        if (why == jot::errc::jti_store_unavailable) {
+            // The revocation store is away and the policy fails closed: not the client's fault, try again soon.
+            res.set_header("Retry-After", "1");
+            send_json(res, 503, {{"error", why.message()}});
+            return std::nullopt;
+        }
         res.set_header("WWW-Authenticate", challenge);
         send_json(res, jot::bearer::status_for(why), {{"error", why.message()}});
         return std::nullopt;
@@ -252,10 +279,23 @@ private:
     long last_id_ = 0;
 };
 
-void add_routes(httplib::Server& server, const std::string& name, token_service& tokens, api::session_store& store,
-                order_book& orders) {
+/// 503 for a store that cannot answer now.
+void send_unavailable(httplib::Response& res) {
+    res.set_header("Retry-After", "1");
+    send_json(res, 503, {{"error", "temporarily_unavailable"},
+                         {"error_description", "the session store cannot be reached; try again"}});
+}
+
+/// "redis", "redis-unreachable" or "memory".
+std::string store_state(jot::jti_store& store) {
+    auto* redis = dynamic_cast<jot::redis::jti_store*>(&store);
+    if (!redis) return "memory";
+    return redis->ping() ? "redis" : "redis-unreachable";
+}
+
+void add_routes(httplib::Server& server, const std::string& name, token_service& tokens, order_book& orders) {
     server.Get("/health", [&, name](const httplib::Request&, httplib::Response& res) {
-        send_json(res, 200, {{"instance", name}, {"store", store.backend()}});
+        send_json(res, 200, {{"instance", name}, {"store", store_state(tokens.store())}});
     });
 
     server.Post("/login", [&](const httplib::Request& req, httplib::Response& res) {
@@ -263,8 +303,8 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
         const auto scope = body ? check_password(string_member(*body, "user"), string_member(*body, "password"))
                                 : std::nullopt;
         if (!scope) return send_grant_error(res, "invalid_grant", "unknown user or wrong password");
+        // A new family; nothing is stored until a refresh token of it is used or the family is revoked.
         const std::string family = random_id(), refresh_id = random_id();
-        store.start_family(family, refresh_id, api::clock::now() + refresh_lifetime);
         res.set_header("Cache-Control", "no-store");
         send_json(res, 200, tokens.issue_pair(string_member(*body, "user"), *scope, family, refresh_id));
     });
@@ -275,17 +315,18 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
         if (!presented) return send_grant_error(res, "invalid_grant", "the refresh token is not valid");
         const auto& c = presented->claims();
         const std::string family = c.get<std::string>("sid").value_or(""), id(c.id().value_or(""));
-        const std::string next = random_id();
-        switch (store.rotate(family, id, next, api::clock::now() + refresh_lifetime)) {
-        case api::session_store::rotation::rotated: break;
-        case api::session_store::rotation::reused:
-            std::fprintf(stderr, "refresh token reuse detected; session %s revoked\n", family.c_str());
-            return send_grant_error(res, "invalid_grant", "refresh token reused; the session is revoked");
-        case api::session_store::rotation::revoked:
-            return send_grant_error(res, "invalid_grant", "the session was revoked");
-        case api::session_store::rotation::unknown:
-            return send_grant_error(res, "invalid_grant", "the session has ended");
+        const auto expires = std::chrono::time_point_cast<clock_type::duration>(c.expires_at().value());
+        // Each refresh token is exchanged once (one atomic SET NX in Redis); its reuse revokes the family.
+        if (auto r = tokens.rotation().rotate(family, id, expires, clock_type::now() + refresh_lifetime); !r) {
+            if (r.error() == jot::errc::token_replayed) {
+                std::fprintf(stderr, "refresh token reuse detected; session %s revoked\n", family.c_str());
+                return send_grant_error(res, "invalid_grant", "refresh token reused; the session is revoked");
+            }
+            if (r.error() == jot::errc::token_revoked)
+                return send_grant_error(res, "invalid_grant", "the session was revoked");
+            return send_unavailable(res);  // fail closed: no new tokens while the store cannot answer
         }
+        const std::string next = random_id();
         res.set_header("Cache-Control", "no-store");
         send_json(res, 200, tokens.issue_pair(std::string(c.subject().value_or("")),
                                               c.get<std::string>("scope").value_or(""), family, next));
@@ -296,9 +337,11 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
         if (!token) return;
         const auto& c = token->claims();
         // Deny the token until its own "exp" (after which it fails anyway), and end its refresh family.
-        const auto exp = c.expires_at().value();
-        store.revoke_token(std::string(c.id().value()), std::chrono::time_point_cast<api::clock::duration>(exp));
-        store.revoke_family(c.get<std::string>("sid").value(), api::clock::now() + refresh_lifetime);
+        const auto exp = std::chrono::time_point_cast<clock_type::duration>(c.expires_at().value());
+        const auto revoked = tokens.store().revoke(access_purpose, c.id().value(), exp);
+        const auto ended = tokens.rotation().revoke_family(c.get<std::string>("sid").value(),
+                                                           clock_type::now() + refresh_lifetime);
+        if (!revoked || !ended) return send_unavailable(res);  // the client should log out again
         res.status = 204;
     });
 
@@ -321,8 +364,10 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
 // -- start-up ------------------------------------------------------------------------------------------------
 
 struct options {
-    std::string secret_file, port_file, redis, name = "api";
+    std::string secret_file, port_file, redis, redis_user, name = "api";
     int port = 8080;
+    int redis_db = 0;
+    jot::store_failure on_store_failure = jot::store_failure::reject;
 };
 
 std::optional<options> parse_args(int argc, char** argv) {
@@ -335,6 +380,10 @@ std::optional<options> parse_args(int argc, char** argv) {
         else if (a == "--port") o.port = std::atoi(v.c_str());
         else if (a == "--port-file") o.port_file = v;
         else if (a == "--redis") o.redis = v;
+        else if (a == "--redis-db") o.redis_db = std::atoi(v.c_str());
+        else if (a == "--redis-user") o.redis_user = v;
+        else if (a == "--store-failure" && (v == "reject" || v == "accept"))
+            o.on_store_failure = v == "reject" ? jot::store_failure::reject : jot::store_failure::accept;
         else if (a == "--name") o.name = v;
         else return std::nullopt;
     }
@@ -357,14 +406,25 @@ int run(const options& o) {
         std::fprintf(stderr, "%s: %s\n", o.secret_file.c_str(), key.error().message().c_str());
         return 2;
     }
-    std::unique_ptr<api::redis_kv> redis;
+    std::shared_ptr<jot::jti_store> store;
     if (!o.redis.empty()) {
         const auto colon = o.redis.rfind(':');
         if (colon == std::string::npos) throw std::runtime_error("--redis wants HOST:PORT");
-        redis = std::make_unique<api::redis_kv>(o.redis.substr(0, colon), std::atoi(o.redis.c_str() + colon + 1));
+        jot::redis::options ro;
+        ro.host = o.redis.substr(0, colon);
+        ro.port = std::atoi(o.redis.c_str() + colon + 1);
+        ro.database = o.redis_db;
+        ro.user = o.redis_user;
+        if (const char* pw = std::getenv("JOT_REDIS_PASSWORD")) ro.password = pw;
+        ro.key_prefix = "jot-demo:";
+        ro.connections = 4;
+        auto redis = jot::redis::jti_store::make(ro);
+        if (!redis) throw std::runtime_error("--redis: " + redis.error().message());
+        store = std::move(*redis);
+    } else {
+        store = std::make_shared<jot::memory_jti_store>(1000000);
     }
-    api::session_store store(std::move(redis));
-    token_service tokens(*key, store);
+    token_service tokens(*key, store, o.on_store_failure);
     order_book orders;
 
     httplib::Server server;
@@ -372,7 +432,7 @@ int run(const options& o) {
     server.set_logger([name = o.name](const httplib::Request& req, const httplib::Response& res) {
         std::fprintf(stderr, "[%s] %s %s -> %d\n", name.c_str(), req.method.c_str(), req.path.c_str(), res.status);
     });
-    add_routes(server, o.name, tokens, store, orders);
+    add_routes(server, o.name, tokens, orders);
 
     const int port = o.port == 0 ? server.bind_to_any_port("127.0.0.1")
                                  : (server.bind_to_port("127.0.0.1", o.port) ? o.port : -1);
@@ -380,7 +440,8 @@ int run(const options& o) {
         std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", o.port);
         return 1;
     }
-    std::fprintf(stderr, "[%s] listening on 127.0.0.1:%d, store: %s\n", o.name.c_str(), port, store.backend());
+    std::fprintf(stderr, "[%s] listening on 127.0.0.1:%d, store: %s\n", o.name.c_str(), port,
+                 store_state(*store).c_str());
     if (!o.port_file.empty()) {
         // Written last and renamed into place, so a reader never sees a partial number.
         const std::string tmp = o.port_file + ".tmp";
@@ -415,11 +476,14 @@ int main(int argc, char** argv) {
     sigaddset(&stop_signals, SIGINT);
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    // A write to a Redis connection the server closed must fail with EPIPE, not kill the process.
+    signal(SIGPIPE, SIG_IGN);
 
     const auto o = parse_args(argc, argv);
     if (!o) {
         std::fprintf(stderr, "usage: %s --secret-file FILE [--port N] [--port-file FILE] [--redis HOST:PORT] "
-                             "[--name NAME]\n", argv[0]);
+                             "[--redis-db N] [--redis-user USER] [--store-failure reject|accept] [--name NAME]\n",
+                     argv[0]);
         return 2;
     }
     try {

@@ -15,7 +15,10 @@
 #include "base64url.hpp"
 #include "claims.hpp"
 #include "clock.hpp"
-#include "detail/json.hpp"
+#include "detail/claim_registry.hpp"
+#include "detail/header_registry.hpp"
+#include "detail/json_dom.hpp"
+#include "detail/json_write.hpp"
 #include "detail/json_get.hpp"
 #include "detail/user_code.hpp"
 #include "detail/utf8.hpp"
@@ -49,20 +52,12 @@ inline result<void> append_signature(std::string& out, const signer& key) {
 
 inline bool is_reserved_header_member(std::string_view name) noexcept { return name == "alg" || name == "kid"; }
 
-/// True when `value` may be the registered claim `name` (what basic_claims::check_registered_types asks of
-/// it); true for every other name.
+/// True when `value` may be the registered claim `name` (detail::registered_claims, what
+/// basic_claims::check_registered_types asks of it); true for every other name.
 template <class Json>
 bool registered_claim_type_ok(std::string_view name, const Json& value) {
-    if (name == "iss" || name == "sub" || name == "jti") return value.is_string();
-    if (name == "aud") {
-        if (value.is_string()) return true;
-        if (!value.is_array()) return false;
-        for (const auto& e : value)
-            if (!e.is_string()) return false;
-        return true;
-    }
-    if (name == "exp" || name == "nbf" || name == "iat") return numeric_date_from_json(value).has_value();
-    return true;
+    const registered_claim* c = find_registered_claim(name);
+    return !c || check_claim_type(value, c->type) == errc{};
 }
 
 /// True when Json objects keep their members sorted by name (nlohmann::json), false when they keep insertion
@@ -156,11 +151,13 @@ public:
         return set_date("nbf", t);
     }
 
-    /// Any claim; a value holding an infinite or NaN number is errc::claim_not_serializable (JSON has no such
-    /// number, and writing it as null would change the claim). Registered claim names are accepted when the value has the registered type.
+    /// Any claim. A registered claim name (detail::registered_claims) with a value of the wrong type is
+    /// errc::claim_not_serializable; a value holding an infinite or NaN number is errc::number_not_finite (JSON
+    /// has no such number, and writing it as null would change the claim). Reported by sign().
     basic_builder& claim(std::string name, Json value) {
-        if (!deferred_ && (!detail::registered_claim_type_ok(name, value) || !detail::json_numbers_finite(value)))
+        if (!deferred_ && !detail::registered_claim_type_ok(name, value))
             deferred_ = make_error_code(errc::claim_not_serializable);
+        if (!deferred_ && !detail::json_numbers_finite(value)) deferred_ = make_error_code(errc::number_not_finite);
         return set(std::move(name), std::move(value));
     }
 
@@ -169,12 +166,17 @@ public:
     /// Header "cty" (RFC 7515 §4.1.10).
     basic_builder& content_type(std::string v) { return header_member("cty", Json(std::move(v))); }
     /// Any other header member. "alg" and "kid" come from the key: naming them is errc::reserved_header_member.
+    /// A registered member (detail::registered_header_members) of the wrong JSON type is
+    /// errc::header_member_wrong_type, an infinite or NaN number errc::number_not_finite. Reported by sign().
     basic_builder& header_member(std::string name, Json value) {
         if (detail::is_reserved_header_member(name)) {
             if (!deferred_) deferred_ = make_error_code(errc::reserved_header_member);
             return *this;
         }
-        if (!deferred_ && !detail::json_numbers_finite(value)) deferred_ = make_error_code(errc::claim_not_serializable);
+        if (const detail::registered_header_member* m = detail::find_registered_header(name))
+            if (!deferred_ && !detail::has_header_member_type(value, m->type))
+                deferred_ = make_error_code(errc::header_member_wrong_type);
+        if (!deferred_ && !detail::json_numbers_finite(value)) deferred_ = make_error_code(errc::number_not_finite);
         header_[std::move(name)] = std::move(value);
         return *this;
     }
@@ -183,7 +185,8 @@ public:
     const basic_claims<Json>& claims() const noexcept { return claims_; }
 
     /// Signs with `key` and returns the compact JWT.
-    /// Errors: the first setter problem (errc::claim_not_serializable, errc::reserved_header_member),
+    /// Errors: the first setter problem (errc::claim_not_serializable, errc::number_not_finite,
+    /// errc::reserved_header_member, errc::header_member_wrong_type),
     /// errc::invalid_utf8 (a string that is not UTF-8), and the signer's errors.
     result<std::string> sign(const signer& key) const {
         if (deferred_) return deferred_;

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "detail/claim_registry.hpp"
 #include "detail/json_get.hpp"
 #include "error.hpp"
 #include "result.hpp"
@@ -85,17 +86,13 @@ public:
     /// Removes a claim; true when it was present.
     bool erase(std::string_view name) { return json_.erase(typename Json::string_t(name)) > 0; }
 
-    /// Checks that every registered claim present has its registered type: iss, sub, jti strings; aud a
-    /// string or an array of strings; exp, nbf, iat NumericDates in range.
+    /// Checks that every registered claim present has its registered type (detail::registered_claims): iss,
+    /// sub, jti strings; aud a string or an array of strings; exp, nbf, iat NumericDates in range.
     /// Errors: claim_wrong_type, numeric_date_out_of_range.
     result<void> check_registered_types() const {
-        for (const char* name : {"iss", "sub", "jti"})
-            if (const Json* v = find(name); v && !v->is_string()) return errc::claim_wrong_type;
-        if (contains("aud"))
-            if (auto a = audience(); !a) return a.error();
-        for (const char* name : {"exp", "nbf", "iat"})
-            if (const Json* v = find(name))
-                if (auto d = detail::numeric_date_from_json(*v); !d) return d.error();
+        for (const auto& c : detail::registered_claims)
+            if (const Json* v = find(c.name))
+                if (const errc e = detail::check_claim_type(*v, c.type); e != errc{}) return e;
         return {};
     }
 

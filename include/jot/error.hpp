@@ -58,6 +58,8 @@ enum class errc {
     type_mismatch,               ///< header "typ" is not the expected type
     claim_mismatch,              ///< a custom claim differs from its expected value
     claim_predicate_failed,      ///< a caller-supplied claim predicate returned false
+    token_revoked,               ///< the token's "jti" (or its refresh-token family) is revoked in the verifier's jti_store
+    token_replayed,              ///< a "use once" id was used before: a replayed proof, or a refresh token presented again (RFC 9700 §4.14)
     insufficient_scope,          ///< "scope"/"scp" lacks a scope the resource requires (RFC 6750 §3.1)
 
     // -- key problems (condition::bad_key) --
@@ -71,6 +73,7 @@ enum class errc {
     key_not_canonical,           ///< an EdDSA public key encodes its point non-canonically (y >= p, or x = 0 with the sign bit)
     private_key_in_set,          ///< a JWK Set, which is published, carries private key members (d, p, q, ...)
     key_set_invalid,             ///< a JWK Set document is not an object with a "keys" array (RFC 7517 §5)
+    key_set_too_large,           ///< a JWK Set document is longer than jwk_set_options::max_document_size
     duplicate_key_id,            ///< a JWK repeats the "kid" an earlier key of the set has for the same algorithm
     too_many_keys,               ///< a JWK Set holds more keys than jwk_set_options::max_keys
 
@@ -79,10 +82,14 @@ enum class errc {
     leeway_too_large,            ///< leeway over 10 minutes
     no_keys,                     ///< a verifier was built without any key
     reserved_header_member,      ///< tried to set "alg" or "kid" by hand (they come from the key)
+    header_member_wrong_type,    ///< a registered header member was given a value of the wrong JSON type
+    number_not_finite,           ///< a claim or header member holds an infinite or NaN number, which JSON cannot carry
     claim_not_serializable,      ///< a registered claim was given a value of the wrong type
 
     // -- environment (condition::internal) --
     crypto_failure,              ///< OpenSSL failed for a reason unrelated to the input (e.g. allocation)
+    jti_store_unavailable,       ///< a jti_store could not answer (e.g. Redis unreachable, timed out, refused AUTH)
+    jti_store_full,              ///< an in-memory jti_store holds its maximum of unexpired entries and refuses a new one
     callback_failed,             ///< code the caller plugged in (fetch, key source, signer, predicate) threw an exception
 };
 
@@ -152,6 +159,8 @@ inline const char* message_of(errc e) noexcept {
     case errc::type_mismatch: return "header \"typ\" is not the expected type";
     case errc::claim_mismatch: return "a claim differs from its expected value";
     case errc::claim_predicate_failed: return "a claim check supplied by the caller failed";
+    case errc::token_revoked: return "token has been revoked";
+    case errc::token_replayed: return "a single-use token or proof was presented again";
     case errc::insufficient_scope: return "token lacks a required scope";
     case errc::key_too_short: return "HMAC secret is shorter than the hash output";
     case errc::key_too_weak: return "key is too weak for the algorithm";
@@ -162,6 +171,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::key_small_order: return "EdDSA public key is a point of small order, under which signatures can be forged";
     case errc::key_not_canonical: return "EdDSA public key is not canonically encoded";
     case errc::private_key_in_set: return "a published JWK Set carries a private key";
+    case errc::key_set_too_large: return "JWK Set document is larger than the configured maximum size";
     case errc::key_set_invalid: return "JWK Set is not an object with a \"keys\" array";
     case errc::duplicate_key_id: return "JWK repeats a \"kid\" an earlier key has for the same algorithm";
     case errc::too_many_keys: return "JWK Set holds more keys than allowed";
@@ -169,8 +179,12 @@ inline const char* message_of(errc e) noexcept {
     case errc::leeway_too_large: return "leeway is larger than 10 minutes";
     case errc::no_keys: return "a verifier needs at least one key";
     case errc::reserved_header_member: return "\"alg\" and \"kid\" come from the key and cannot be set by hand";
+    case errc::header_member_wrong_type: return "a registered header member was given a value of the wrong type";
+    case errc::number_not_finite: return "an infinite or NaN number cannot be written as JSON";
     case errc::claim_not_serializable: return "a registered claim was given a value of the wrong type";
     case errc::crypto_failure: return "the cryptographic library failed";
+    case errc::jti_store_unavailable: return "the revocation and replay store could not answer";
+    case errc::jti_store_full: return "the in-memory revocation and replay store is full";
     case errc::callback_failed: return "a function supplied by the caller threw an exception";
     }
     return "unknown jot error";

@@ -21,7 +21,7 @@
 #include "detail/jwk_pkey.hpp"
 #include "detail/openssl.hpp"
 #include "error.hpp"
-#include "keys.hpp"
+#include "hmac_key.hpp"
 #include "private_key.hpp"
 #include "public_key.hpp"
 #include "result.hpp"

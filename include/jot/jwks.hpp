@@ -14,12 +14,12 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithm.hpp"
-#include "detail/json.hpp"
+#include "detail/json_dom.hpp"
 #include "detail/json_get.hpp"
 #include "error.hpp"
 #include "jwk.hpp"
 #include "key_source.hpp"
-#include "keys.hpp"
+#include "hmac_key.hpp"
 #include "public_key.hpp"
 #include "result.hpp"
 #include "token.hpp"
@@ -50,8 +50,12 @@ struct jwk_set_options {
     bool allow_symmetric = false;
     /// JWKs beyond this many are skipped (errc::too_many_keys), bounding the work a hostile document causes.
     std::size_t max_keys = 64;
-    /// Limits for the document's text (size, JSON depth).
-    decode_options limits{};
+    /// Longest JWK Set document read, in bytes (errc::key_set_too_large). Real sets are a few KiB (certificate
+    /// chains in "x5c" make them tens of KiB); 256 KiB bounds what a hostile or broken endpoint can make jot
+    /// parse, apart from the token limit (decode_options), which is about tokens.
+    std::size_t max_document_size = 256 * 1024;
+    /// Deepest JSON nesting accepted in the document (errc::json_too_deep); a JWK Set needs 3 or 4 levels.
+    std::size_t max_json_depth = 32;
 };
 
 /// The usable keys of a JWK Set, each bound to one algorithm, in document order, with the JWKs that were
@@ -62,11 +66,12 @@ public:
     jwk_set() = default;
 
     /// Parses JWK Set text strictly (UTF-8, one JSON object, no duplicate members, bounded size and depth) and
-    /// reads it with from_json. Errors: the malformed codes for the text, errc::key_set_invalid.
+    /// reads it with from_json. Errors: errc::key_set_too_large (checked first, before any parsing), the
+    /// malformed codes for the text, errc::key_set_invalid.
     template <class Json = nlohmann::json>
     static result<jwk_set> parse(std::string_view text, const jwk_set_options& options = {}) {
-        if (text.size() > options.limits.max_token_size) return errc::token_too_large;
-        auto doc = detail::parse_object<Json>(text, options.limits.max_json_depth);
+        if (text.size() > options.max_document_size) return errc::key_set_too_large;
+        auto doc = detail::parse_object<Json>(text, options.max_json_depth);
         if (!doc) return doc.error();
         return from_json(*doc, options);
     }

@@ -17,7 +17,7 @@
 #include "algorithm.hpp"
 #include "base64url.hpp"
 #include "claims.hpp"
-#include "detail/json.hpp"
+#include "detail/json_dom.hpp"
 #include "error.hpp"
 #include "header.hpp"
 #include "result.hpp"

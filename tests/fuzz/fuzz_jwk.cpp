@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include <jot/detail/json.hpp>
+#include <jot/detail/json_dom.hpp>
+#include <jot/detail/json_scan.hpp>
+#include <jot/detail/json_write.hpp>
 #include <jot/jot.hpp>
 
 namespace {

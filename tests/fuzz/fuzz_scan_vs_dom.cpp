@@ -13,7 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include <jot/claims.hpp>
-#include <jot/detail/json.hpp>
+#include <jot/detail/json_dom.hpp>
+#include <jot/detail/json_scan.hpp>
+#include <jot/detail/json_write.hpp>
 #include <jot/error.hpp>
 #include <jot/header.hpp>
 #include <jot/verifier.hpp>

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// jot's result-returning API in a program built with -fno-exceptions: sign, verify, reject, parse JWK and JWKS.
+// jot's result-returning API in a program built with -fno-exceptions: sign, verify, reject, parse JWK and JWKS,
+// revoke and rotate through a jti store.
 // Not Catch2 (which needs exceptions): each check prints what failed, and the exit status is 0 only if all hold.
 #if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
 #error "this program proves the API works without exceptions: build it with -fno-exceptions"
@@ -7,6 +8,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -136,11 +138,31 @@ void asymmetric_and_jwk() {
     check(fails_with(jot::jwk_set::parse("{\"keys\":{}}"), jot::errc::key_set_invalid), "JWK Set without an array");
 }
 
+void revocation_and_rotation() {
+    const std::string_view secret = "a 32-octet secret for -fno-except";
+    auto key = jot::hmac_key::create(jot::algorithm::hs256, secret);
+    if (!key) return check(false, "hmac_key::create for revocation");
+    auto store = std::make_shared<jot::memory_jti_store>(16);
+    auto v = verifier_builder().key(*key).clock(at(now_s)).revocation(store).require_jti().cache(8).build();
+    auto token = token_builder(at(now_s)).id("j1").issued_now().expires_in(std::chrono::minutes(5)).sign(*key);
+    check(v.has_value() && token.has_value(), "revocation verifier and token");
+    if (!v || !token) return;
+    check(v->verify(*token).has_value(), "a live jti accepted");
+    const auto until = std::chrono::system_clock::now() + std::chrono::hours(1);
+    check(store->revoke("access", "j1", until).has_value(), "revoke");
+    check(fails_with(v->verify(*token), jot::errc::token_revoked), "a revoked jti refused on a cache hit");
+    const jot::refresh_rotation rotation(store);
+    check(rotation.rotate("f", "r1", until, until).has_value(), "first use of a refresh token");
+    check(fails_with(rotation.rotate("f", "r1", until, until), jot::errc::token_replayed), "reuse detected");
+    check(fails_with(rotation.rotate("f", "r2", until, until), jot::errc::token_revoked), "family revoked");
+}
+
 } // namespace
 
 int main() {
     hmac_round_trip();
     asymmetric_and_jwk();
+    revocation_and_rotation();
     if (failures == 0) std::puts("jot without exceptions: every check passed");
     return failures == 0 ? 0 : 1;
 }

@@ -12,17 +12,11 @@
 #include <vector>
 
 #include "../error.hpp"
+#include "../numeric_date.hpp"
 #include "../result.hpp"
 
 namespace jot {
-
-/// A NumericDate (RFC 7519 §2) as a time point: seconds since the epoch with microsecond precision.
-using numeric_date = std::chrono::time_point<std::chrono::system_clock, std::chrono::microseconds>;
-
 namespace detail {
-
-/// Largest NumericDate jot accepts: 9999-12-31T23:59:59Z. Beyond it a date is a bug or an attack.
-inline constexpr std::int64_t max_numeric_date_seconds = 253402300799;
 
 /// Reads a NumericDate. A JSON number only (integral or fractional, finite, 0..max): anything else is
 /// errc::claim_wrong_type, an out-of-range number errc::numeric_date_out_of_range.

@@ -23,27 +23,13 @@
 #include "../algorithm.hpp"
 #include "../bytes.hpp"
 #include "../error.hpp"
-#include "json_get.hpp"
+#include "claim_facts.hpp"
 #include "../key_source.hpp"
-#include "../keys.hpp"
+#include "../hmac_key.hpp"
 #include "../result.hpp"
 #include "openssl.hpp"
 
 namespace jot::detail {
-
-/// A NumericDate claim as the verifier read it: absent, present with an error (claim_wrong_type,
-/// numeric_date_out_of_range), or present with its value.
-struct date_claim {
-    bool present = false;
-    std::error_code error;
-    numeric_date value{};
-};
-
-/// "exp", "nbf" and "iat": the claims that depend on when a token is checked, so a cache hit checks them
-/// against the clock again.
-struct time_claims {
-    date_claim exp, nbf, iat;
-};
 
 /// Remembers tokens a verifier has accepted. The key of an entry is HMAC-SHA-256 of the exact token bytes
 /// under a random key made for this cache alone, so no one can compute where a token lands, craft two

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Strict JSON for JOSE headers and claim sets: reading (UTF-8 checked, objects only, no duplicate members,
-// bounded depth, no exception escapes) into a DOM or as a DOM-free scan, and writing without a DOM copy.
+// Strict JSON read without a DOM: json_scanner reports a document's top-level members under parse_object's exact rules.
 #pragma once
 
 #include <array>
@@ -20,134 +19,11 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "../error.hpp"
-#include "../result.hpp"
+#include "json_dom.hpp"
 #include "utf8.hpp"
 
 namespace jot::detail {
-
-/// Builds a Json DOM from SAX events, stopping at the first duplicate member or excess depth.
-template <class Json>
-class strict_dom_builder {
-public:
-    using number_integer_t = typename Json::number_integer_t;
-    using number_unsigned_t = typename Json::number_unsigned_t;
-    using number_float_t = typename Json::number_float_t;
-    using string_t = typename Json::string_t;
-    using binary_t = typename Json::binary_t;
-
-    strict_dom_builder(Json& root, std::size_t max_depth) : root_(root), max_depth_(max_depth) {}
-
-    bool null() { return put(Json(nullptr)); }
-    bool boolean(bool v) { return put(Json(v)); }
-    bool number_integer(number_integer_t v) { return put(Json(v)); }
-    bool number_unsigned(number_unsigned_t v) { return put(Json(v)); }
-    bool number_float(number_float_t v, const string_t&) { return put(Json(v)); }
-    bool string(string_t& v) { return put(Json(std::move(v))); }
-    bool binary(binary_t&) { return fail(errc::json_invalid); }
-
-    bool start_object(std::size_t) {
-        if (stack_.empty() && started_) return fail(errc::json_invalid);
-        if (stack_.size() >= max_depth_) return fail(errc::json_too_deep);
-        return open(Json::value_t::object);
-    }
-    bool key(string_t& k) {
-        Json& obj = *stack_.back();
-        if (obj.find(k) != obj.end()) return fail(errc::json_duplicate_member);
-        key_ = std::move(k);
-        return true;
-    }
-    bool end_object() {
-        stack_.pop_back();
-        return true;
-    }
-    bool start_array(std::size_t) {
-        if (stack_.empty()) return fail(errc::json_not_object);
-        if (stack_.size() >= max_depth_) return fail(errc::json_too_deep);
-        return open(Json::value_t::array);
-    }
-    bool end_array() {
-        stack_.pop_back();
-        return true;
-    }
-    template <class Exception>
-    bool parse_error(std::size_t, const std::string&, const Exception&) {
-        if (error_ == errc{}) error_ = errc::json_invalid;
-        return false;
-    }
-
-    errc error() const noexcept { return error_; }
-
-private:
-    bool fail(errc e) {
-        error_ = e;
-        return false;
-    }
-    bool put(Json&& v) {
-        if (stack_.empty()) return fail(errc::json_not_object); // a scalar at the top level
-        Json& parent = *stack_.back();
-        if (parent.is_object())
-            parent.emplace(std::move(key_), std::move(v));
-        else
-            parent.push_back(std::move(v));
-        return true;
-    }
-    bool open(typename Json::value_t t) {
-        if (stack_.empty()) {
-            started_ = true;
-            root_ = Json(t);
-            stack_.push_back(&root_);
-            return true;
-        }
-        Json& parent = *stack_.back();
-        Json* child;
-        if (parent.is_object()) {
-            auto r = parent.emplace(std::move(key_), Json(t));
-            child = &r.first.value();
-        } else {
-            parent.push_back(Json(t));
-            child = &parent.back();
-        }
-        stack_.push_back(child);
-        return true;
-    }
-
-    Json& root_;
-    std::size_t max_depth_;
-    std::vector<Json*> stack_;
-    string_t key_;
-    errc error_{};
-    bool started_ = false;
-};
-
-/// True when `text` starts with the UTF-8 encoding of U+FEFF, the byte-order mark.
-inline bool starts_with_byte_order_mark(std::string_view text) noexcept {
-    return text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-           static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF;
-}
-
-/// Parses `text` as one JSON object under jot's strict rules.
-/// Errors: errc::invalid_utf8, errc::json_invalid, errc::json_byte_order_mark, errc::json_not_object,
-/// errc::json_duplicate_member, errc::json_too_deep. Never throws for bad input.
-template <class Json>
-result<Json> parse_object(std::string_view text, std::size_t max_depth) {
-    if (!is_valid_utf8(text)) return errc::invalid_utf8;
-    // A raw NUL is never valid JSON (RFC 8259 §7 requires it escaped in strings; it is not whitespace), but
-    // nlohmann's lexer reads it as end of input, which would accept `{...}\0<anything>`.
-    if (text.find('\0') != std::string_view::npos) return errc::json_invalid;
-    // nlohmann skips a leading byte-order mark; RFC 8259 §8.1 forbids senders to add one and Go's and Python's
-    // parsers refuse it, so accepting it would make verifiers disagree on the same token.
-    if (starts_with_byte_order_mark(text)) return errc::json_byte_order_mark;
-    Json root;
-    strict_dom_builder<Json> sax(root, max_depth);
-    const bool ok = Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::json::input_format_t::json,
-                                    /*strict=*/true, /*ignore_comments=*/false);
-    if (!ok) return sax.error() == errc{} ? errc::json_invalid : sax.error();
-    if (!root.is_object()) return errc::json_not_object;
-    return root;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // DOM-free scanning. The verifier does not need a DOM to check a token: it needs a handful of registered
@@ -216,10 +92,6 @@ public:
     explicit json_scanner(std::size_t max_depth) noexcept : max_depth_(max_depth) {}
     json_scanner(const json_scanner&) = delete;
     json_scanner& operator=(const json_scanner&) = delete;
-    ~json_scanner() {
-        for (std::size_t i = 0; i < frames_.size(); ++i) delete frames_[i].names;
-        delete top_names_;
-    }
 
     /// Scans `text`; errc{} when it is a strict JSON object, otherwise the code parse_object returns:
     /// invalid_utf8, json_invalid, json_byte_order_mark, json_not_object, json_duplicate_member or
@@ -254,7 +126,7 @@ private:
     using name_set = std::set<std::string_view>;
     struct frame {
         std::size_t first_key;  // index in keys_ of this object's first member name
-        name_set* names;        // owned; null until the object outgrows linear_members
+        name_set* names;        // in sets_; null until the object outgrows linear_members
         bool is_object;
     };
     // Objects with more members than this switch from a linear duplicate check to an ordered set, so a
@@ -339,7 +211,7 @@ private:
             return true;
         }
         if (f.is_object) keys_.resize_down(f.first_key);
-        delete f.names;
+        if (f.names) f.names->clear(); // sets_ keeps it; its views are dead now
         return false;
     }
 
@@ -354,7 +226,8 @@ private:
                 auto set = std::make_unique<name_set>();
                 for (std::size_t i = f.first_key; i < keys_.size(); ++i) set->insert(keys_[i]);
                 set->insert(name);
-                f.names = set.release();
+                f.names = set.get();
+                sets_.push_back(std::move(set));
             }
         }
         keys_.push_back(name);
@@ -506,7 +379,7 @@ private:
         if (p_ == end_) return false;
         // Decoded text never outgrows its source (every escape is longer than what it stands for), so one
         // buffer the size of the whole text holds every decoded string of the scan and never moves.
-        if (!arena_) arena_.reset(new char[text_.size()]);
+        if (!arena_) arena_ = std::make_unique<char[]>(text_.size());
         char* const start = arena_.get() + arena_used_;
         char* o = start;
         std::memcpy(o, s, static_cast<std::size_t>(p_ - s));
@@ -577,116 +450,11 @@ private:
     const char* end_ = nullptr;
     small_stack<frame, 8> frames_;
     small_stack<std::string_view, 32> keys_;
-    name_set* top_names_ = nullptr;  // owned: the top-level object's names, when it outgrew linear_members
+    std::vector<std::unique_ptr<name_set>> sets_;  // every name_set made, owned here; frames point into it
+    name_set* top_names_ = nullptr;  // the top-level object's names, when it outgrew linear_members
     std::size_t top_count_ = 0;
     std::unique_ptr<char[]> arena_;
     std::size_t arena_used_ = 0;
 };
-
-// ---------------------------------------------------------------------------------------------------------
-// Writing. The builder serializes straight into its output buffer; the text is byte for byte what
-// nlohmann's dump() writes (no indentation, UTF-8 kept, the same escapes), which tests/test_json_scan.cpp
-// checks.
-
-/// Appends `s` as a JSON string literal; false (and nothing useful appended) when `s` is not UTF-8.
-inline bool write_json_string(std::string_view s, std::string& out) {
-    if (!is_valid_utf8(s)) return false;
-    out.push_back('"');
-    const char* run = s.data();
-    const char* const end = s.data() + s.size();
-    for (const char* p = run; p != end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
-        out.append(run, static_cast<std::size_t>(p - run));
-        run = p + 1;
-        switch (c) {
-        case '"': out.append("\\\"", 2); break;
-        case '\\': out.append("\\\\", 2); break;
-        case '\b': out.append("\\b", 2); break;
-        case '\f': out.append("\\f", 2); break;
-        case '\n': out.append("\\n", 2); break;
-        case '\r': out.append("\\r", 2); break;
-        case '\t': out.append("\\t", 2); break;
-        default: {
-            static constexpr char hex[] = "0123456789abcdef";
-            const char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            out.append(esc, 6);
-        }
-        }
-    }
-    out.append(run, static_cast<std::size_t>(end - run));
-    out.push_back('"');
-    return true;
-}
-
-/// Appends the decimal digits of an integer.
-template <class Int>
-void write_json_integer(Int v, std::string& out) {
-    char buf[24];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, static_cast<std::size_t>(r.ptr - buf));
-}
-
-/// True when no number in `v` is infinite or NaN (nlohmann would write those as null).
-template <class Json>
-bool json_numbers_finite(const Json& v) {
-    if (v.is_number_float()) return std::isfinite(static_cast<double>(v.template get<typename Json::number_float_t>()));
-    if (v.is_object() || v.is_array())
-        for (const auto& e : v)
-            if (!json_numbers_finite(e)) return false;
-    return true;
-}
-
-/// Appends `v` as compact JSON text, exactly as v.dump() would; false when a string (or a member name) is
-/// not UTF-8, which dump() would throw for. Recursion depth is the value's own depth, built by the caller.
-template <class Json>
-bool write_json(const Json& v, std::string& out) {
-    switch (v.type()) {
-    case Json::value_t::object: {
-        out.push_back('{');
-        bool first = true;
-        for (auto it = v.begin(); it != v.end(); ++it) {
-            if (!first) out.push_back(',');
-            first = false;
-            if (!write_json_string(it.key(), out)) return false;
-            out.push_back(':');
-            if (!write_json(it.value(), out)) return false;
-        }
-        out.push_back('}');
-        return true;
-    }
-    case Json::value_t::array: {
-        out.push_back('[');
-        bool first = true;
-        for (const auto& e : v) {
-            if (!first) out.push_back(',');
-            first = false;
-            if (!write_json(e, out)) return false;
-        }
-        out.push_back(']');
-        return true;
-    }
-    case Json::value_t::string:
-        return write_json_string(v.template get_ref<const typename Json::string_t&>(), out);
-    case Json::value_t::boolean:
-        out.append(v.template get<bool>() ? "true" : "false");
-        return true;
-    case Json::value_t::null:
-        out.append("null", 4);
-        return true;
-    case Json::value_t::number_integer:
-        write_json_integer(v.template get<typename Json::number_integer_t>(), out);
-        return true;
-    case Json::value_t::number_unsigned:
-        write_json_integer(v.template get<typename Json::number_unsigned_t>(), out);
-        return true;
-    default:
-        // Doubles (nlohmann's shortest round-trip form), binary values and the rest: rare in a claim set,
-        // so nlohmann writes them itself. A non-finite double would become null: refuse it instead.
-        if (!json_numbers_finite(v)) return false;
-        out.append(v.dump());
-        return true;
-    }
-}
 
 } // namespace jot::detail

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Tests for jot/keys.hpp: the HMAC key (RFC 7518 §3.2) binds one HS algorithm, refuses short secrets, keeps
+// Tests for jot/hmac_key.hpp: the HMAC key (RFC 7518 §3.2) binds one HS algorithm, refuses short secrets, keeps
 // every octet of the secret, and verifies only full-length MACs.
 #include <cstdint>
 #include <string>
@@ -8,7 +8,7 @@
 
 #include <jot/algorithm.hpp>
 #include <jot/error.hpp>
-#include <jot/keys.hpp>
+#include <jot/hmac_key.hpp>
 
 #include "catch.hpp"
 #include "test_support.hpp"

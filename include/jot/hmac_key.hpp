@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Key objects that carry their algorithm. This header holds the HMAC key (HS256/384/512, RFC 7518 §3.2).
+// jot::hmac_key: an HMAC secret bound to one of HS256/384/512 (RFC 7518 §3.2).
 #pragma once
 
 #include <cstddef>
