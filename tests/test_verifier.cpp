@@ -218,16 +218,45 @@ TEST_CASE("verifier honours leeway for exp, nbf and iat", "[verifier][negative]"
     REQUIRE(code(v, make({{"exp", now_s + 60}, {"iat", now_s + 31}})) == jot::errc::issued_in_future);
 }
 
-TEST_CASE("verifier rejects nbf in the future as not yet valid", "[verifier][negative]") {
+TEST_CASE("verifier rejects nbf further in the future than the default 60 s as not yet valid",
+          "[verifier][negative]") {
     const auto v = build(base());
-    REQUIRE(code(v, make({{"exp", now_s + 60}, {"nbf", now_s + 1}})) == jot::errc::token_not_yet_valid);
+    REQUIRE(code(v, make({{"exp", now_s + 600}, {"nbf", now_s + 61}})) == jot::errc::token_not_yet_valid);
+    REQUIRE(code(v, make({{"exp", now_s + 600}, {"nbf", now_s + 60}})) == accepted);
     REQUIRE(code(v, make({{"exp", now_s + 60}, {"nbf", now_s}})) == accepted);
 }
 
-TEST_CASE("verifier rejects iat in the future as issued in the future", "[verifier][negative]") {
+TEST_CASE("verifier rejects iat further in the future than the default 60 s as issued in the future",
+          "[verifier][negative]") {
     const auto v = build(base());
-    REQUIRE(code(v, make({{"exp", now_s + 60}, {"iat", now_s + 1}})) == jot::errc::issued_in_future);
+    REQUIRE(code(v, make({{"exp", now_s + 600}, {"iat", now_s + 61}})) == jot::errc::issued_in_future);
+    REQUIRE(code(v, make({{"exp", now_s + 600}, {"iat", now_s + 60}})) == accepted);
     REQUIRE(code(v, make({{"exp", now_s + 60}, {"iat", now_s}})) == accepted);
+}
+
+TEST_CASE("by default a token a fraction of a second early passes and one a fraction late does not",
+          "[verifier][positive]") {
+    // The outage class of clock skew between hosts: the issuer's clock 0.3 s ahead of the verifier's.
+    const auto v = build(base());
+    CHECK(code(v, make({{"exp", now_s + 300}, {"iat", now_s + 0.3}, {"nbf", now_s + 0.3}})) == accepted);
+    // The expiry side has no default tolerance: a token is expired the microsecond exp passes.
+    CHECK(code(v, make({{"exp", now_s - 0.000001}})) == jot::errc::token_expired);
+    CHECK(jot::default_future_leeway == 60s);
+}
+
+TEST_CASE("expiry_leeway and future_leeway are set apart, and leeway() sets both exactly", "[verifier][negative]") {
+    const auto late = build(base().expiry_leeway(10s));
+    CHECK(code(late, make({{"exp", now_s - 9}})) == accepted);
+    CHECK(code(late, make({{"exp", now_s - 10}})) == jot::errc::token_expired);
+    CHECK(code(late, make({{"exp", now_s + 600}, {"iat", now_s + 60}})) == accepted);  // future side untouched
+    const auto strict = build(base().future_leeway(0s));
+    CHECK(code(strict, make({{"exp", now_s + 60}, {"iat", now_s + 0.5}})) == jot::errc::issued_in_future);
+    CHECK(code(strict, make({{"exp", now_s + 60}, {"nbf", now_s + 0.5}})) == jot::errc::token_not_yet_valid);
+    // An explicit leeway(0s) gets exactly 0 on both sides, the default future tolerance included.
+    const auto zero = build(base().leeway(0s));
+    CHECK(code(zero, make({{"exp", now_s + 60}, {"iat", now_s + 1}})) == jot::errc::issued_in_future);
+    CHECK(base().future_leeway(11min).build().error() == jot::errc::leeway_too_large);
+    CHECK(base().expiry_leeway(-1s).build().error() == jot::errc::invalid_argument);
 }
 
 TEST_CASE("verifier max_age rejects old tokens and requires iat", "[verifier][negative]") {

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     CLI::Option* aud = option(verify, "--aud", ver.audiences, "S", "Expected audience; repeat to accept any of them");
     option(verify, "--sub", ver.subject, "S", "Expected subject (\"sub\")");
     CLI::Option* typ = option(verify, "--typ", ver.type, "S", "Expected header \"typ\" (default: absent or JWT)");
-    option(verify, "--leeway", ver.leeway, "SECONDS", "Clock skew allowed for exp, nbf and iat (at most 600)");
+    option(verify, "--leeway", ver.leeway, "SECONDS", "Clock skew allowed for exp, nbf and iat, exactly (at most 600; default: 0 past exp, 60 ahead for nbf/iat)");
     verify->add_flag("--allow-missing-exp", ver.allow_missing_exp, "Accept a token without \"exp\"");
     verify->add_flag("--ignore-aud", ver.ignore_aud, "Accept any \"aud\" without checking it")->excludes(aud);
     verify->add_flag("--ignore-typ", ver.ignore_typ, "Accept any header \"typ\"")->excludes(typ);

@@ -144,7 +144,8 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
     for (const std::string& aud : a.audiences) vb.expect_audience(aud);
     if (!a.subject.empty()) vb.expect_subject(a.subject);
     if (!a.type.empty()) vb.expect_type(a.type);
-    vb.leeway(leeway);
+    // Without --leeway the library's defaults hold (0 past exp, 60 s for nbf/iat ahead); with it, exactly it.
+    if (!a.leeway.empty()) vb.leeway(leeway);
     if (a.allow_missing_exp) vb.allow_missing_expiration();
     if (a.ignore_aud) vb.ignore_audience();
     if (a.ignore_typ) vb.ignore_type();

@@ -45,10 +45,10 @@ enum class errc {
     crit_unsupported,            ///< "crit" names an extension jot does not implement (RFC 7515 §4.1.11)
 
     // -- claims rejected by policy (condition::claims_rejected) --
-    token_expired,               ///< now >= exp + leeway (RFC 7519 §4.1.4)
-    token_not_yet_valid,         ///< now + leeway < nbf (RFC 7519 §4.1.5)
-    issued_in_future,            ///< iat > now + leeway
-    token_too_old,               ///< now - iat > max_age + leeway
+    token_expired,               ///< now >= exp + expiry leeway (RFC 7519 §4.1.4)
+    token_not_yet_valid,         ///< now + future leeway < nbf (RFC 7519 §4.1.5)
+    issued_in_future,            ///< iat > now + future leeway
+    token_too_old,               ///< now - iat > max_age + expiry leeway
     expiration_missing,          ///< no "exp" and allow_missing_expiration() was not called
     claim_missing,               ///< a claim the verifier requires (or a typed getter asked for) is absent
     issuer_mismatch,             ///< "iss" differs from every expected issuer

@@ -319,16 +319,20 @@ private:
                                                       });
         if (threw) return errc::callback_failed;
         const numeric_date now = std::chrono::time_point_cast<std::chrono::microseconds>(clock_now);
-        const auto leeway = s_.leeway;
+        // Two tolerances: accepting a genuine token a little early (its issuer's clock runs ahead) costs
+        // nothing, accepting it late extends its life; so the future side has a default and the expiry side
+        // none (verifier_builder::future_leeway, expiry_leeway).
+        const auto late = s_.expiry_leeway;
+        const auto early = s_.future_leeway;
         if (t.exp.present) {
-            if (now >= t.exp.value + leeway) return errc::token_expired;
+            if (now >= t.exp.value + late) return errc::token_expired;
         } else if (!s_.allow_missing_exp) {
             return errc::expiration_missing;
         }
-        if (t.nbf.present && now + leeway < t.nbf.value) return errc::token_not_yet_valid;
+        if (t.nbf.present && now + early < t.nbf.value) return errc::token_not_yet_valid;
         if (t.iat.present) {
-            if (t.iat.value > now + leeway) return errc::issued_in_future;
-            if (s_.has_max_age && now - t.iat.value > s_.max_age + leeway) return errc::token_too_old;
+            if (t.iat.value > now + early) return errc::issued_in_future;
+            if (s_.has_max_age && now - t.iat.value > s_.max_age + late) return errc::token_too_old;
         } else if (s_.has_max_age) {
             return errc::claim_missing;
         }

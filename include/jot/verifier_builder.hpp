@@ -31,8 +31,16 @@ namespace jot {
 template <class Json, class Clock>
 class basic_verifier;
 
+/// How far a token's "nbf" or "iat" may be ahead of the verifier's clock by default. Two hosts' clocks always
+/// differ a little, and a token checked the instant it was issued by a host whose clock runs a fraction of a
+/// second ahead would otherwise be refused: the outage reported against other JWT libraries again and again.
+/// Accepting a genuine token up to a minute early costs no security (it is authentic, and it expires as
+/// before); 60 s is what Nimbus JOSE+JWT and Spring Security allow. The expiry side keeps 0 by default.
+inline constexpr std::chrono::seconds default_future_leeway{60};
+
 /// Collects keys and policy, then build() makes an immutable basic_verifier. Secure defaults: "exp"
-/// required, no leeway, "aud" in a token rejected unless expected or ignored, "typ" must be absent or "JWT",
+/// required, no leeway past "exp", 60 s for "nbf"/"iat" ahead of the clock (default_future_leeway), "aud" in
+/// a token rejected unless expected or ignored, "typ" must be absent or "JWT",
 /// unknown "crit" rejected, "alg" bound to the keys.
 template <class Json = nlohmann::json, class Clock = std::chrono::system_clock>
 class basic_verifier_builder {
@@ -137,11 +145,26 @@ public:
         s_.checks.push_back(std::move(check));
         return *this;
     }
-    /// Tolerance for exp, nbf and iat. Default 0; more than 10 minutes makes build() fail with
-    /// errc::leeway_too_large, a negative value with errc::invalid_argument.
+    /// Sets both tolerances to `d`, exactly: how long past "exp" a token still passes (expiry_leeway) and how
+    /// far "nbf" and "iat" may be ahead of the clock (future_leeway). Without it: 0 and default_future_leeway.
+    /// More than 10 minutes makes build() fail with errc::leeway_too_large, a negative value with
+    /// errc::invalid_argument.
     template <class Rep, class Period>
     basic_verifier_builder& leeway(std::chrono::duration<Rep, Period> d) {
-        leeway_ = std::chrono::duration_cast<std::chrono::microseconds>(d);
+        expiry_leeway_ = future_leeway_ = std::chrono::duration_cast<std::chrono::microseconds>(d);
+        return *this;
+    }
+    /// How long past "exp" (and past max_age) a token still passes. Default 0. Limits as leeway().
+    template <class Rep, class Period>
+    basic_verifier_builder& expiry_leeway(std::chrono::duration<Rep, Period> d) {
+        expiry_leeway_ = std::chrono::duration_cast<std::chrono::microseconds>(d);
+        return *this;
+    }
+    /// How far "nbf" and "iat" may be ahead of the clock (errc::token_not_yet_valid, errc::issued_in_future
+    /// beyond it). Default default_future_leeway (60 s). Limits as leeway().
+    template <class Rep, class Period>
+    basic_verifier_builder& future_leeway(std::chrono::duration<Rep, Period> d) {
+        future_leeway_ = std::chrono::duration_cast<std::chrono::microseconds>(d);
         return *this;
     }
     /// Rejects tokens whose "iat" is older than `d` (errc::token_too_old); makes "iat" required.
@@ -213,12 +236,15 @@ public:
     result<verifier_type> build() const {
         if (deferred_) return deferred_;
         if (s_.keys.empty() && !s_.source) return errc::no_keys;
-        if (leeway_ < std::chrono::microseconds::zero()) return errc::invalid_argument;
-        if (leeway_ > std::chrono::minutes(10)) return errc::leeway_too_large;
+        for (const auto l : {expiry_leeway_, future_leeway_}) {
+            if (l < std::chrono::microseconds::zero()) return errc::invalid_argument;
+            if (l > std::chrono::minutes(10)) return errc::leeway_too_large;
+        }
         if (s_.has_max_age && s_.max_age < std::chrono::microseconds::zero()) return errc::invalid_argument;
         if (!s_.audiences.empty() && s_.ignore_audience) return errc::invalid_argument;
         auto s = s_;
-        s.leeway = leeway_;
+        s.expiry_leeway = expiry_leeway_;
+        s.future_leeway = future_leeway_;
         if (cache_entries_ != 0) {
             auto cache = detail::token_cache<basic_verified_token<Json>>::make(cache_entries_);
             if (!cache) return cache.error();
@@ -234,7 +260,8 @@ private:
     }
 
     detail::verifier_settings<Json, Clock> s_;
-    std::chrono::microseconds leeway_{0};
+    std::chrono::microseconds expiry_leeway_{0};
+    std::chrono::microseconds future_leeway_{default_future_leeway};
     std::size_t cache_entries_ = 0;
     std::error_code deferred_;
 };

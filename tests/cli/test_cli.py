@@ -324,8 +324,13 @@ def test_policy():
     # Without --now the system clock is used: this token expired in 2023.
     expect_rejected(jot("verify", "--alg", "HS256", "--key", "hs.key", hs_token(SECRET, base)), "token_expired",
                     "without --now, the system clock")
-    expect_rejected(jot(*verify, hs_token(SECRET, dict(base, nbf=NOW + 30))), "token_not_yet_valid", "nbf ahead")
-    expect_rejected(jot(*verify, hs_token(SECRET, dict(base, iat=NOW + 30))), "issued_in_future", "iat ahead")
+    # nbf and iat may be 60 s ahead by default (the library's default_future_leeway); beyond that they are refused.
+    early = dict(base, nbf=NOW + 30, iat=NOW + 30)
+    expect_verified(jot(*verify, hs_token(SECRET, early)), early, "nbf and iat 30 s ahead pass by default")
+    expect_rejected(jot(*verify, hs_token(SECRET, dict(base, nbf=NOW + 61))), "token_not_yet_valid", "nbf 61 s ahead")
+    expect_rejected(jot(*verify, hs_token(SECRET, dict(base, iat=NOW + 61))), "issued_in_future", "iat 61 s ahead")
+    expect_rejected(jot(*verify, "--leeway", "0", hs_token(SECRET, dict(base, iat=NOW + 30))), "issued_in_future",
+                    "--leeway 0 is exactly 0 on both sides")
     no_exp = {k: v for k, v in base.items() if k != "exp"}
     expect_rejected(jot(*verify, hs_token(SECRET, no_exp)), "expiration_missing", "no exp (required by default)")
     expect_verified(jot(*verify, "--allow-missing-exp", hs_token(SECRET, no_exp)), no_exp, "--allow-missing-exp")

@@ -36,7 +36,8 @@ struct verifier_settings {
     bool ignore_type = false;
     bool ignore_audience = false;
     bool allow_missing_exp = false;
-    std::chrono::microseconds leeway{0};
+    std::chrono::microseconds expiry_leeway{0};  ///< how long past "exp" (and max_age) a token still passes
+    std::chrono::microseconds future_leeway{0};  ///< how far "nbf" and "iat" may be ahead of the clock
     std::chrono::microseconds max_age{0};
     bool has_max_age = false;
     decode_options decode;
