@@ -75,9 +75,9 @@ public:
     /// clock) throws: no exception of theirs leaves verify().
     ///
     /// With a cache (basic_verifier_builder::cache), a token accepted before is found by a keyed hash of its
-    /// exact bytes; "exp", "nbf", "iat" (and max_age) are checked against the clock again, expect() and
-    /// expect_token() checks run again, the jti_store of revocation() is asked again, and the signature and the
-    /// rest of the policy are not redone.
+    /// exact bytes; "exp", "nbf", "iat" (and max_age) are checked against the clock again, the custom checks
+    /// (require_claim, expect_claim, expect, expect_token) run again, the jti_store of revocation() is asked
+    /// again, and the signature and the rest of the policy are not redone.
     result<token_type> verify(std::string_view token) const {
         if (s_.cache) return verify_cached(token);
         return verify_uncached(token, nullptr);
