@@ -11,6 +11,7 @@
 #include "claims.hpp"
 #include "clock.hpp"
 #include "error.hpp"
+#include "evp_pkey.hpp"
 #include "header.hpp"
 #include "jwk.hpp"
 #include "jwks.hpp"
