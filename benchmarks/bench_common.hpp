@@ -36,6 +36,8 @@
 
 namespace jot_bench {
 
+using jot_alloc::allocations;
+
 // ---------------------------------------------------------------------------------------------------------
 // The typical access token: iss, sub, aud, iat, exp and three custom claims, about 300 bytes of payload.
 

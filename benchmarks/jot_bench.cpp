@@ -12,8 +12,9 @@
 #include "bench_revocation.hpp"
 
 int main(int argc, char** argv) {
-    // Before anything can touch OpenSSL: once it has allocated, it refuses new memory functions.
-    if (!jot_bench::count_openssl_allocations()) {
+    // The hook is installed before main() (tests/support/alloc_counter.cpp); once OpenSSL has allocated, it
+    // refuses new memory functions.
+    if (!jot_alloc::openssl_hooked()) {
         std::fprintf(stderr, "jot_bench: OpenSSL allocated before main(); its allocations cannot be counted\n");
         return 1;
     }

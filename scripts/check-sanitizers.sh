@@ -9,12 +9,13 @@ what=${1:-all}
 jobs=${JOBS:-2}
 start=$SECONDS
 
-# -O1 keeps sanitized tests fast without hiding the frames a report needs; examples are built so the ctest
-# suite is the whole one (the jot CLI's tests included); benchmarks are not tests.
+# The presets "asan-ubsan" and "tsan" (CMakePresets.json): Clang, -O1 -g, which keeps sanitized tests fast
+# without hiding the frames a report needs; examples are built for ASan so the ctest suite is the whole one
+# (the jot CLI's tests included); benchmarks are not tests.
 # C++20 (CXX_STANDARD to change it): the quick start builds with GCC in C++17, so this run is also CI's Clang,
 # C++20 build of the whole suite, warnings as errors.
-common=(-DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g"
-        -DCMAKE_CXX_STANDARD="${CXX_STANDARD:-20}" -DJOT_BUILD_TESTS=ON -DJOT_BUILD_BENCHMARKS=OFF -DJOT_INSTALL=OFF)
+common=()
+if [ -n "${CXX_STANDARD:-}" ]; then common+=(-DCMAKE_CXX_STANDARD="$CXX_STANDARD"); fi
 
 # Every report is fatal; leaks are checked (OpenSSL 3 frees its global state at exit, so none are expected).
 asan_default=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
@@ -24,20 +25,19 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 if [ "$what" = asan ] || [ "$what" = all ]; then
     echo "=== ASan + UBSan: build-asan, whole ctest suite"
-    cmake -S . -B build-asan "${common[@]}" -DJOT_BUILD_EXAMPLES=ON -DJOT_SANITIZE=address,undefined \
-          > build-asan.configure.log
-    cmake --build build-asan -j"$jobs"
+    cmake --preset asan-ubsan "${common[@]}" > build-asan.configure.log
+    cmake --build --preset asan-ubsan -j"$jobs"
     # The packaging consumers build jot the way users do (without sanitizers); they are CI's quick-start job,
-    # not memory-safety tests, so they are left out here.
-    ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE packaging
+    # not memory-safety tests, so the test preset leaves them out.
+    ctest --preset asan-ubsan -j"$jobs"
     echo "ASan + UBSan: passed after $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 fi
 
 if [ "$what" = tsan ] || [ "$what" = all ]; then
     t0=$SECONDS
     echo "=== TSan: build-tsan, the concurrency tests"
-    cmake -S . -B build-tsan "${common[@]}" -DJOT_BUILD_EXAMPLES=OFF -DJOT_SANITIZE=thread > build-tsan.configure.log
-    cmake --build build-tsan -j"$jobs" --target jot_tests
+    cmake --preset tsan "${common[@]}" > build-tsan.configure.log
+    cmake --build --preset tsan -j"$jobs"
     # Catch2 test spec: a comma is "or". The tags select the concurrency tests; the name pattern also catches
     # a test that starts threads without carrying the tag. Listing first proves the selection is not empty
     # (Catch2 v2 lists with --list-test-names-only and exits with the count; v3 with --list-tests).

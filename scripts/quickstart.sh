@@ -17,6 +17,7 @@ if ((${#missing[@]})); then
     DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
-cmake --build build -j"$(nproc)"
+# The "dev" preset of CMakePresets.json: RelWithDebInfo in build/, where `ctest --test-dir build` looks.
+cmake --preset dev
+cmake --build --preset dev -j"$(nproc)"
 ./build/examples/jot_quickstart

@@ -7,10 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 jobs=${JOBS:-$(nproc)}
-dir=build-fuzz
-cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJOT_BUILD_FUZZERS=ON \
-      -DJOT_BUILD_TESTS=OFF -DJOT_BUILD_EXAMPLES=OFF -DJOT_BUILD_BENCHMARKS=OFF -DJOT_INSTALL=OFF > "$dir.configure.log"
-cmake --build "$dir" -j"$(nproc)"
+dir=build-fuzz # the binaryDir of the "fuzz" preset (CMakePresets.json)
+cmake --preset fuzz > "$dir.configure.log"
+cmake --build --preset fuzz -j"$(nproc)"
 
 results=$(mktemp -d)
 run_one() {

@@ -16,10 +16,6 @@
 #include <utility>
 #include <vector>
 
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
-
 #include <nlohmann/json.hpp>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -42,6 +38,7 @@
 #include <jot/verifier.hpp>
 
 #include "catch.hpp"
+#include "support/alloc_counter.hpp"
 
 // ThreadSanitizer's runtime defines the global allocation functions itself, so a TSan build cannot replace them:
 // it leaves out the wiping tests (it runs only the [threads] tests anyway).
@@ -213,7 +210,8 @@ TEST_CASE("no error message or exception text contains a secret, signature, toke
 // A free-time watcher. While armed, every block released through operator delete or OpenSSL's free is
 // scanned, before it is returned to malloc, for the byte strings under watch. Reading a block inside its
 // deallocation function is reading memory that is still allocated, so nothing here touches freed memory.
-// Both allocators are replaced for the whole test program, forwarding to malloc/free as the defaults do.
+// Both allocators are replaced for this whole test program (its own executable, jot_secrets_tests) by
+// tests/support/alloc_counter.cpp, which shows every freed block to scan_before_free.
 
 namespace {
 
@@ -240,64 +238,10 @@ void scan_before_free(const void* p, std::size_t n) noexcept {
     }
 }
 
-std::size_t block_size(void* p) noexcept {
-#if defined(__GLIBC__)
-    return p ? malloc_usable_size(p) : 0;
-#else
-    (void)p;
-    return 0;
-#endif
-}
+// Every block freed while the program runs is shown to scan_before_free (tests/support/alloc_counter.cpp).
+const bool observer_installed = (jot_alloc::set_free_observer(scan_before_free), true);
 
-// OpenSSL's allocator: a 16-octet header holds the requested size, so the free hook knows what to scan.
-constexpr std::size_t header = 16;
-void* crypto_malloc(std::size_t n, const char*, int) {
-    auto* b = static_cast<unsigned char*>(std::malloc(n + header));
-    if (!b) return nullptr;
-    std::memcpy(b, &n, sizeof n);
-    return b + header;
-}
-void crypto_free(void* p, const char*, int) {
-    if (!p) return;
-    auto* b = static_cast<unsigned char*>(p) - header;
-    std::size_t n;
-    std::memcpy(&n, b, sizeof n);
-    scan_before_free(p, n);
-    std::free(b);
-}
-void* crypto_realloc(void* p, std::size_t n, const char* file, int line) {
-    if (!p) return crypto_malloc(n, file, line);
-    if (n == 0) {
-        crypto_free(p, file, line);
-        return nullptr;
-    }
-    std::size_t old;
-    std::memcpy(&old, static_cast<unsigned char*>(p) - header, sizeof old);
-    void* q = crypto_malloc(n, file, line);
-    if (!q) return nullptr;
-    std::memcpy(q, p, std::min(old, n));
-    crypto_free(p, file, line); // a realloc that leaves the old copy behind is caught like any other free
-    return q;
-}
-
-// OpenSSL accepts new memory functions only before its first allocation, so this runs before main() and
-// before ordinary static initialisers; the test below fails if it was too late.
-bool openssl_hooked = false;
-__attribute__((constructor(101))) void hook_openssl() {
-    openssl_hooked = CRYPTO_set_mem_functions(crypto_malloc, crypto_realloc, crypto_free) == 1;
-}
-
-void* plain_new(std::size_t n) noexcept { return std::malloc(n == 0 ? 1 : n); }
-void* aligned_new(std::size_t n, std::size_t align) noexcept {
-    const std::size_t size = (n + align - 1) / align * align; // aligned_alloc wants a multiple of align
-    return std::aligned_alloc(align, size == 0 ? align : size);
-}
-// Not inlined: GCC would otherwise see free() applied to operator new's pointer in every caller and warn about a
-// mismatch (-Wmismatched-new-delete) that the replacement pair makes correct.
-__attribute__((noinline)) void watched_delete(void* p, std::size_t n) noexcept {
-    scan_before_free(p, n ? n : block_size(p));
-    std::free(p);
-}
+bool openssl_hooked() noexcept { return observer_installed && jot_alloc::openssl_hooked(); }
 
 /// Arms the watcher for the lifetime of this object, looking for each of `needles` (kept in the object, so
 /// nothing it owns is freed while armed).
@@ -328,43 +272,6 @@ private:
 
 } // namespace
 
-void* operator new(std::size_t n) {
-    if (void* p = plain_new(n)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) {
-    if (void* p = plain_new(n)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return plain_new(n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return plain_new(n); }
-void* operator new(std::size_t n, std::align_val_t a) {
-    if (void* p = aligned_new(n, static_cast<std::size_t>(a))) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n, std::align_val_t a) {
-    if (void* p = aligned_new(n, static_cast<std::size_t>(a))) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-    return aligned_new(n, static_cast<std::size_t>(a));
-}
-void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-    return aligned_new(n, static_cast<std::size_t>(a));
-}
-void operator delete(void* p) noexcept { watched_delete(p, 0); }
-void operator delete[](void* p) noexcept { watched_delete(p, 0); }
-void operator delete(void* p, std::size_t n) noexcept { watched_delete(p, n); }
-void operator delete[](void* p, std::size_t n) noexcept { watched_delete(p, n); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { watched_delete(p, 0); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { watched_delete(p, 0); }
-void operator delete(void* p, std::align_val_t) noexcept { watched_delete(p, 0); }
-void operator delete[](void* p, std::align_val_t) noexcept { watched_delete(p, 0); }
-void operator delete(void* p, std::size_t n, std::align_val_t) noexcept { watched_delete(p, n); }
-void operator delete[](void* p, std::size_t n, std::align_val_t) noexcept { watched_delete(p, n); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { watched_delete(p, 0); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { watched_delete(p, 0); }
-
 namespace {
 
 bytes to_bytes(std::string_view s) { return bytes(s.begin(), s.end()); }
@@ -394,7 +301,7 @@ bytes head(const bytes& b, std::size_t n = 24) {
 } // namespace
 
 TEST_CASE("the free-time watcher sees both allocators and catches an unwiped copy", "[secrets][positive]") {
-    REQUIRE(openssl_hooked); // installed before OpenSSL's first allocation
+    REQUIRE(openssl_hooked()); // installed before OpenSSL's first allocation
     const bytes needle = to_bytes(secret());
     {
         // A plain std::vector holding the secret leaves it in the freed block: the watcher must see that.
@@ -454,7 +361,7 @@ TEST_CASE("secret_bytes wipes its octets on destruction and on assignment", "[se
 
 TEST_CASE("an hmac_key wipes its secret when it dies, is assigned over, or is imported from a JWK",
           "[secrets][negative]") {
-    REQUIRE(openssl_hooked);
+    REQUIRE(openssl_hooked());
     const bytes needle = to_bytes(secret());
     {
         auto* k = new jot::hmac_key(jot::hmac_key::create(algorithm::hs256, secret(), "kid").value());
@@ -489,7 +396,7 @@ TEST_CASE("an hmac_key wipes its secret when it dies, is assigned over, or is im
 }
 
 TEST_CASE("a private_key's secret parts are wiped when its last copy dies", "[secrets][negative]") {
-    REQUIRE(openssl_hooked);
+    REQUIRE(openssl_hooked());
     for (algorithm a : {algorithm::rs256, algorithm::es256, algorithm::eddsa}) {
         INFO(jot::to_string(a));
         const std::string pem = jot::private_key::generate(a).value().to_pem().value();
@@ -530,7 +437,7 @@ TEST_CASE("a private_key's secret parts are wiped when its last copy dies", "[se
 }
 
 TEST_CASE("importing a private JWK leaves no decoded copy of the private members behind", "[secrets][negative]") {
-    REQUIRE(openssl_hooked);
+    REQUIRE(openssl_hooked());
     for (algorithm a : {algorithm::es256, algorithm::eddsa}) {
         INFO(jot::to_string(a));
         const auto generated = jot::private_key::generate(a).value();

@@ -23,30 +23,23 @@ namespace jot {
 namespace detail {
 
 /// The one signature length an algorithm allows in JWS, or 0 where it depends on the key (RS*, PS*: the
-/// modulus length; EdDSA: 64 for Ed25519, 114 for Ed448).
-constexpr std::size_t fixed_signature_size(algorithm a) noexcept {
-    switch (a) {
-    case algorithm::hs256: case algorithm::hs384: case algorithm::hs512: return hash_size(a);
-    case algorithm::es256: case algorithm::es256k: return 64;  // RFC 7518 §3.4, RFC 8812 §3.2
-    case algorithm::es384: return 96;
-    case algorithm::es512: return 132;
-    case algorithm::ed25519: return 64;  // RFC 8032 §5.1.6
-    case algorithm::ed448: return 114;   // RFC 8032 §5.2.6
-    default: return 0;
-    }
-}
+/// modulus length; EdDSA: the curve's).
+constexpr std::size_t fixed_signature_size(algorithm a) noexcept { return facts_of(a).signature_size; }
 
-/// Smallest signature an algorithm can have (RSA: a 2048-bit modulus, the least jot accepts).
-constexpr std::size_t min_signature_size(algorithm a) noexcept {
-    if (const std::size_t n = fixed_signature_size(a)) return n;
-    return a == algorithm::eddsa ? 64 : 256;
-}
+/// Smallest signature an algorithm can have (RSA: that of the smallest modulus jot accepts).
+constexpr std::size_t min_signature_size(algorithm a) noexcept { return facts_of(a).min_signature_size; }
 
-/// Whether `n` octets can be a JWS signature for `a` at all.
+/// Whether `n` octets can be a JWS signature for `a` at all: the fixed length; for "EdDSA" the length of
+/// either curve's; for RSA at least the smallest (a caller's HSM may hold a longer key than jot would load).
 constexpr bool plausible_signature_size(algorithm a, std::size_t n) noexcept {
-    if (const std::size_t fixed = fixed_signature_size(a)) return n == fixed;
-    if (a == algorithm::eddsa) return n == 64 || n == 114;
-    return n >= min_signature_size(a);
+    const algorithm_facts& f = facts_of(a);
+    if (f.signature_size != 0) return n == f.signature_size;
+    if (f.family == algorithm_family::eddsa) {
+        for (const curve_facts& c : curve_table)
+            if (c.kty == jwk_key_type::okp && n == c.signature_size) return true;
+        return false;
+    }
+    return n >= f.min_signature_size;
 }
 
 } // namespace detail

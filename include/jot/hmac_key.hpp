@@ -34,7 +34,7 @@ public:
     /// hash output, RFC 7518 §3.2), errc::crypto_failure.
     static result<hmac_key> create(jot::algorithm alg, bytes_view secret, std::string kid = {}) {
         if (family_of(alg) != algorithm_family::hmac) return errc::key_algorithm_mismatch;
-        if (secret.size() < hash_size(alg)) return errc::key_too_short;
+        if (secret.size() * 8 < detail::facts_of(alg).min_key_bits) return errc::key_too_short;
         hmac_key k(alg, secret, std::move(kid));
         if (!k.pads_.inner) return errc::crypto_failure;
         return k;
@@ -92,7 +92,8 @@ private:
     pad_states prepare() const {
         // Each call then costs two context copies (one small allocation each) instead of EVP_MAC_CTX_dup
         // (eleven) or re-keying a MAC context (five, and the pads hashed again): measured in benchmarks/.
-        EVP_MD* md = detail::sha2_md(hash_size(alg_));
+        detail::openssl_error_scope scope;
+        EVP_MD* md = detail::digest_md(alg_);
         if (!md) return {};
         const auto block = static_cast<std::size_t>(EVP_MD_get_block_size(md));
         std::uint8_t k[256] = {}; // the key padded to the hash's block (64 or 128 octets)
@@ -117,10 +118,7 @@ private:
         OPENSSL_cleanse(k, sizeof k);
         OPENSSL_cleanse(ipad, sizeof ipad);
         OPENSSL_cleanse(opad, sizeof opad);
-        if (!ok) {
-            detail::clear_openssl_errors();
-            return {};
-        }
+        if (!ok) return {};
         return p;
     }
 
@@ -128,6 +126,7 @@ private:
     /// scratch context: no lock, nothing shared is written, and the context never outlives the call's use
     /// of it with a reference to this key (it holds copied hash states only).
     result<std::size_t> mac(std::string_view input, std::uint8_t* out) const {
+        detail::openssl_error_scope scope;
         detail::md_ctx_ptr own;
         EVP_MD_CTX* ctx = detail::thread_md_ctx();
         if (!ctx) {
@@ -142,10 +141,7 @@ private:
                         EVP_MD_CTX_copy_ex(ctx, pads_.outer.get()) == 1 &&
                         EVP_DigestUpdate(ctx, inner, inner_len) == 1 && EVP_DigestFinal_ex(ctx, out, &len) == 1;
         OPENSSL_cleanse(inner, sizeof inner);
-        if (!ok) {
-            detail::clear_openssl_errors();
-            return errc::crypto_failure;
-        }
+        if (!ok) return errc::crypto_failure;
         return std::size_t{len};
     }
 

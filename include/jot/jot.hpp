@@ -11,6 +11,7 @@
 #include "claims.hpp"
 #include "clock.hpp"
 #include "error.hpp"
+#include "evp_pkey.hpp"
 #include "header.hpp"
 #include "hmac_key.hpp"
 #include "jti_store.hpp"

@@ -157,13 +157,11 @@ result<import_plan> plan_asymmetric(const Json& jwk, operation op, std::optional
 
 /// SHA-256 of `text`, base64url-encoded (RFC 7638 §3.1 step 3 and 4). Errors: errc::crypto_failure.
 inline result<std::string> sha256_b64(std::string_view text) {
+    openssl_error_scope scope;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_MD* sha256 = sha2_md(32);
-    if (!sha256 || EVP_Digest(text.data(), text.size(), md, &len, sha256, nullptr) != 1) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!sha256 || EVP_Digest(text.data(), text.size(), md, &len, sha256, nullptr) != 1) return errc::crypto_failure;
     return base64url::encode(bytes_view(md, len));
 }
 
@@ -301,7 +299,7 @@ template <class Json = nlohmann::json>
 result<Json> to_jwk(const hmac_key& key) {
     static_assert(detail::jwk::is_json_value<Json>::value, "to_jwk produces a JSON type like nlohmann::json");
     Json out = Json::object();
-    out["kty"] = std::string("oct");
+    out["kty"] = std::string(detail::jwk_name(detail::jwk_key_type::oct));
     out["k"] = base64url::encode(key.secret());
     out["alg"] = std::string(to_string(key.alg()));
     if (!key.key_id().empty()) out["kid"] = std::string(key.key_id());
@@ -349,22 +347,22 @@ result<std::string> jwk_thumbprint(const Json& jwk) {
     switch (*kty) {
     case key_type::rsa:
         if (!(r = add("e", true))) return r.error();
-        m.emplace_back("kty", "RSA");
+        m.emplace_back("kty", jwk_name(key_type::rsa));
         if (!(r = add("n", true))) return r.error();
         break;
     case key_type::ec:
         if (!(r = add_crv())) return r.error();
-        m.emplace_back("kty", "EC");
+        m.emplace_back("kty", jwk_name(key_type::ec));
         if (!(r = add("x", false)) || !(r = add("y", false))) return r.error();
         break;
     case key_type::okp:
         if (!(r = add_crv())) return r.error();
-        m.emplace_back("kty", "OKP");
+        m.emplace_back("kty", jwk_name(key_type::okp));
         if (!(r = add("x", false))) return r.error();
         break;
     case key_type::oct:
         if (!(r = add("k", false))) return r.error();
-        m.emplace_back("kty", "oct");
+        m.emplace_back("kty", jwk_name(key_type::oct));
         break;
     }
     return sha256_b64(thumbprint_input(m));

@@ -15,6 +15,7 @@
 #include "detail/openssl.hpp"
 #include "detail/pkey.hpp"
 #include "error.hpp"
+#include "evp_pkey.hpp"
 #include "public_key.hpp"
 #include "result.hpp"
 #include "signer.hpp"
@@ -58,7 +59,7 @@ public:
     /// Errors: errc::invalid_argument (null key), errc::key_not_private, errc::key_algorithm_mismatch,
     /// errc::key_too_weak, errc::key_invalid, errc::key_not_canonical and errc::key_small_order (an EdDSA key
     /// whose public half is given with it), errc::crypto_failure.
-    static result<private_key> from_pkey(jot::algorithm alg, detail::pkey_ptr pkey, std::string kid = {}) {
+    static result<private_key> from_pkey(jot::algorithm alg, evp_pkey_ptr pkey, std::string kid = {}) {
         auto shape = detail::check_pkey(alg, pkey.get(), true);
         if (!shape) return shape.error();
         auto key = detail::evp_key::make(alg, std::move(pkey), *shape, detail::evp_key::operation::sign);

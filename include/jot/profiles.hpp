@@ -58,12 +58,10 @@ inline result<std::string> left_half_hash(std::string_view alg_name, std::string
     if (*alg == algorithm::eddsa || *alg == algorithm::ed25519) hs = 64;
     const EVP_MD* md = jot::detail::sha2_md(hs);
     if (!md) return errc::unsupported_algorithm;
+    jot::detail::openssl_error_scope scope;
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (EVP_Digest(value.data(), value.size(), digest, &n, md, nullptr) != 1) {
-        jot::detail::clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (EVP_Digest(value.data(), value.size(), digest, &n, md, nullptr) != 1) return errc::crypto_failure;
     return base64url::encode(bytes_view(digest, n / 2));
 }
 

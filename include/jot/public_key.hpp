@@ -15,6 +15,7 @@
 #include "detail/openssl.hpp"
 #include "detail/pkey.hpp"
 #include "error.hpp"
+#include "evp_pkey.hpp"
 #include "result.hpp"
 #include "signer.hpp"
 
@@ -58,11 +59,12 @@ public:
         return from_pkey(alg, std::move(*pkey), std::move(kid));
     }
 
-    /// Takes ownership of an OpenSSL key and applies the same checks as from_pem(). A key with a private
-    /// half is accepted and only its public operations are used. The EVP_PKEY must not be modified after.
+    /// Takes ownership of an OpenSSL key (jot::evp_pkey_ptr) and applies the same checks as from_pem(). A key
+    /// with a private half is accepted and only its public operations are used. The EVP_PKEY must not be
+    /// modified after.
     /// Errors: errc::invalid_argument (null key), errc::key_algorithm_mismatch, errc::key_too_weak,
     /// errc::key_invalid, errc::key_not_canonical, errc::key_small_order, errc::crypto_failure.
-    static result<public_key> from_pkey(jot::algorithm alg, detail::pkey_ptr pkey, std::string kid = {}) {
+    static result<public_key> from_pkey(jot::algorithm alg, evp_pkey_ptr pkey, std::string kid = {}) {
         auto shape = detail::check_pkey(alg, pkey.get(), false);
         if (!shape) return shape.error();
         auto key = detail::evp_key::make(alg, std::move(pkey), *shape, detail::evp_key::operation::verify);

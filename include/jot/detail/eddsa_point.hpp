@@ -18,7 +18,9 @@ namespace jot::detail {
 enum class eddsa_curve { ed25519, ed448 };
 
 /// Octets of an encoded public key: 32 for Ed25519 (RFC 8032 §5.1.5), 57 for Ed448 (§5.2.5).
-constexpr std::size_t eddsa_public_size(eddsa_curve c) noexcept { return c == eddsa_curve::ed25519 ? 32 : 57; }
+constexpr std::size_t eddsa_public_size(eddsa_curve c) noexcept {
+    return (c == eddsa_curve::ed25519 ? curve_ed25519 : curve_ed448)->public_size;
+}
 
 /// Decodes an Ed25519 or Ed448 public key as RFC 8032 §5.1.3 / §5.2.3 do, and refuses the points no signature
 /// should be checked under. The checks run in the order of the RFC's decoding steps, so each encoding gets one

@@ -26,6 +26,7 @@
 #include "json_get.hpp"
 #include "openssl.hpp"
 #include "pkey.hpp"
+#include "rsa_factors.hpp"
 
 namespace jot::detail::jwk {
 
@@ -33,32 +34,14 @@ namespace jot::detail::jwk {
 // Curves and key types
 
 /// The JWK "kty" values jot reads (RFC 7518 §6.1, RFC 8037 §2).
-enum class key_type { ec, rsa, okp, oct };
+using key_type = jwk_key_type;
 
-/// One JWK "crv" jot can sign with: its JOSE name, the OpenSSL name, the octet sizes RFC 7518 §6.2.1.2 /
-/// RFC 8037 §2 fix for its members, and the algorithm a JWK of this curve implies when it names none.
-struct curve {
-    std::string_view jose_name;  ///< "crv" value
-    const char* openssl_name;    ///< EC group short name, or the OpenSSL key type for OKP
-    key_type kty;
-    std::size_t public_size;     ///< EC: octets of x and of y; OKP: octets of x
-    std::size_t private_size;    ///< octets of d
-    jot::algorithm alg;          ///< the only (EC) or generic (OKP: "EdDSA") algorithm for the curve
-};
-
-// OpenSSL reports EC groups by their short names (OBJ_nid2sn), so those are the names used here.
-inline constexpr curve curves[] = {
-    {"P-256", "prime256v1", key_type::ec, 32, 32, algorithm::es256},
-    {"P-384", "secp384r1", key_type::ec, 48, 48, algorithm::es384},
-    {"P-521", "secp521r1", key_type::ec, 66, 66, algorithm::es512},
-    {"secp256k1", "secp256k1", key_type::ec, 32, 32, algorithm::es256k},
-    {"Ed25519", "ED25519", key_type::okp, 32, 32, algorithm::eddsa},
-    {"Ed448", "ED448", key_type::okp, 57, 57, algorithm::eddsa},
-};
+/// One JWK "crv" jot can sign with, from the algorithm facts (jot/algorithm.hpp).
+using curve = curve_facts;
 
 /// The curve named `crv` for key type `kty`; nullptr when jot does not sign with it.
 inline const curve* find_curve(key_type kty, std::string_view crv) noexcept {
-    for (const curve& c : curves)
+    for (const curve& c : curve_table)
         if (c.kty == kty && c.jose_name == crv) return &c;
     return nullptr;
 }
@@ -72,10 +55,8 @@ result<key_type> read_key_type(const Json& jwk) {
     const Json* v = find_member(jwk, "kty");
     if (!v || !v->is_string()) return errc::key_invalid;
     const auto& s = v->template get_ref<const typename Json::string_t&>();
-    if (s == "EC") return key_type::ec;
-    if (s == "RSA") return key_type::rsa;
-    if (s == "OKP") return key_type::okp;
-    if (s == "oct") return key_type::oct;
+    for (key_type t : {key_type::ec, key_type::rsa, key_type::okp, key_type::oct})
+        if (std::string_view(s.data(), s.size()) == jwk_name(t)) return t;
     return errc::key_invalid;
 }
 
@@ -93,17 +74,7 @@ result<const curve*> read_curve(const Json& jwk, key_type kty) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// OpenSSL handles used only here
-
-struct param_bld_deleter {
-    void operator()(OSSL_PARAM_BLD* p) const noexcept { OSSL_PARAM_BLD_free(p); }
-};
-struct params_deleter {
-    void operator()(OSSL_PARAM* p) const noexcept { OSSL_PARAM_free(p); }
-};
-using bn_ptr = bignum_ptr;
-using param_bld_ptr = std::unique_ptr<OSSL_PARAM_BLD, param_bld_deleter>;
-using params_ptr = std::unique_ptr<OSSL_PARAM, params_deleter>;
+// Reading members
 
 /// Decoded member octets, wiped when they die (they may be private key material).
 class octets {
@@ -134,9 +105,6 @@ private:
     std::vector<std::uint8_t> v_;
 };
 
-// ---------------------------------------------------------------------------------------------------------------
-// Reading members
-
 /// Reads the base64url member `name` (canonical, unpadded: RFC 7515 §2) as octets.
 /// Errors: errc::key_invalid when it is absent, not a string, empty, not canonical base64url, or longer than
 /// `max_octets` once decoded (checked before decoding, so a huge member costs nothing).
@@ -165,16 +133,14 @@ result<octets> read_fixed(const Json& jwk, std::string_view name, std::size_t si
 /// two's-complement encodings); the value, not the spelling, is what is checked afterwards.
 /// Errors: errc::key_invalid (see read_octets; also a zero value), errc::crypto_failure.
 template <class Json>
-result<bn_ptr> read_uint(const Json& jwk, std::string_view name, std::size_t max_octets, bool secret) {
+result<bignum_ptr> read_uint(const Json& jwk, std::string_view name, std::size_t max_octets, bool secret) {
     auto o = read_octets(jwk, name, max_octets);
     if (!o) return o.error();
-    bn_ptr bn(secret ? BN_secure_new() : BN_new());
+    openssl_error_scope scope;
+    bignum_ptr bn(secret ? BN_secure_new() : BN_new());
     if (!bn) return errc::crypto_failure;
     if (secret) BN_set_flags(bn.get(), BN_FLG_CONSTTIME);
-    if (!BN_bin2bn(o->data(), static_cast<int>(o->size()), bn.get())) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!BN_bin2bn(o->data(), static_cast<int>(o->size()), bn.get())) return errc::crypto_failure;
     if (BN_is_zero(bn.get())) return errc::key_invalid;
     return bn;
 }
@@ -190,7 +156,7 @@ bool has_member(const Json& jwk, std::string_view name) {
 
 /// Largest RSA modulus read from a JWK, in octets: the largest jot binds to an algorithm (one more octet is
 /// allowed for a leading zero). Checked before decoding, so an absurd "n" costs nothing.
-inline constexpr std::size_t max_rsa_modulus_octets = static_cast<std::size_t>(rsa_max_bits) / 8 + 1;
+inline constexpr std::size_t max_rsa_modulus_octets = rsa_max_bits / 8 + 1;
 /// Largest RSA public exponent read from a JWK: 64 bits, the limit OpenSSL itself applies to moduli over 3072
 /// bits (RSA_MAX_PUBEXP_BITS); real keys use 65537.
 inline constexpr std::size_t max_rsa_exponent_octets = 8;
@@ -201,110 +167,14 @@ enum class part { public_key, private_key };
 /// Runs EVP_PKEY_fromdata for key type `type` on `params`. Errors: errc::key_invalid (OpenSSL refused the
 /// values, e.g. an EC point not on the curve), errc::crypto_failure.
 inline result<pkey_ptr> from_params(const char* type, const OSSL_PARAM* params, part which) {
+    openssl_error_scope scope;
     pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) return errc::crypto_failure;
     EVP_PKEY* raw = nullptr;
     const int selection = which == part::private_key ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY;
-    if (EVP_PKEY_fromdata(ctx.get(), &raw, selection, const_cast<OSSL_PARAM*>(params)) != 1 || !raw) {
-        clear_openssl_errors();
+    if (EVP_PKEY_fromdata(ctx.get(), &raw, selection, const_cast<OSSL_PARAM*>(params)) != 1 || !raw)
         return errc::key_invalid;
-    }
     return pkey_ptr(raw);
-}
-
-/// The private members of an RSA key (RFC 7518 §6.3.2), each a constant-time BIGNUM in the secure heap.
-struct rsa_private {
-    bn_ptr d, p, q, dp, dq, qi;
-};
-
-/// A BIGNUM for secret values: secure heap, constant-time flag. nullptr when OpenSSL is out of memory.
-inline bn_ptr secret_bn() {
-    bn_ptr bn(BN_secure_new());
-    if (bn) BN_set_flags(bn.get(), BN_FLG_CONSTTIME);
-    return bn;
-}
-
-/// Fills p, q, dp, dq and qi of a key that came with d alone, so it signs with the CRT like any other key.
-/// The factors follow from n, e and d (NIST SP 800-56B Rev. 2 Appendix C.2): with d·e − 1 = 2^t·r, r odd, the
-/// sequence g^r, g^2r, ... mod n for a small base g reaches 1, and the term y before it, unless it is −1, is a
-/// non-trivial square root of 1, so gcd(y − 1, n) = p. Each base fails with probability at most 1/2.
-/// Errors: errc::key_invalid (no factor found: d does not belong to n and e), errc::crypto_failure.
-inline result<void> recover_rsa_factors(const BIGNUM* n, const BIGNUM* e, rsa_private& k, BN_CTX* ctx) {
-    bn_ptr r = secret_bn(), y = secret_bn(), x = secret_bn(), rem = secret_bn(), nm1(BN_new()), g(BN_new());
-    k.p = secret_bn();
-    k.q = secret_bn();
-    if (!r || !y || !x || !rem || !nm1 || !g || !k.p || !k.q) return errc::crypto_failure;
-    if (BN_mul(r.get(), k.d.get(), e, ctx) != 1 || BN_sub_word(r.get(), 1) != 1 ||
-        BN_sub(nm1.get(), n, BN_value_one()) != 1)
-        return errc::crypto_failure;
-    if (BN_is_zero(r.get())) return errc::key_invalid;
-    int t = 0;
-    while (!BN_is_odd(r.get())) {
-        if (BN_rshift1(r.get(), r.get()) != 1) return errc::crypto_failure;
-        ++t;
-    }
-    if (t == 0) return errc::key_invalid; // d·e − 1 is a multiple of the even λ(n) for a real key
-    static constexpr unsigned bases[] = {2,  3,  5,  7,  11, 13, 17, 19, 23, 29, 31, 37, 41,
-                                         43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97};
-    for (unsigned base : bases) {
-        if (BN_set_word(g.get(), base) != 1 ||
-            BN_mod_exp_mont_consttime(y.get(), g.get(), r.get(), n, ctx, nullptr) != 1)
-            return errc::crypto_failure;
-        if (BN_is_one(y.get()) || BN_cmp(y.get(), nm1.get()) == 0) continue;
-        for (int i = 0; i < t; ++i) {
-            if (BN_mod_sqr(x.get(), y.get(), n, ctx) != 1) return errc::crypto_failure;
-            if (BN_is_one(x.get())) {
-                if (BN_sub(y.get(), y.get(), BN_value_one()) != 1 || BN_gcd(k.p.get(), y.get(), n, ctx) != 1 ||
-                    BN_div(k.q.get(), rem.get(), n, k.p.get(), ctx) != 1)
-                    return errc::crypto_failure;
-                if (!BN_is_zero(rem.get()) || BN_is_one(k.p.get()) || BN_is_one(k.q.get())) return errc::key_invalid;
-                k.dp = secret_bn();
-                k.dq = secret_bn();
-                k.qi = secret_bn();
-                bn_ptr pm1 = secret_bn(), qm1 = secret_bn();
-                if (!k.dp || !k.dq || !k.qi || !pm1 || !qm1 || BN_sub(pm1.get(), k.p.get(), BN_value_one()) != 1 ||
-                    BN_sub(qm1.get(), k.q.get(), BN_value_one()) != 1 ||
-                    BN_mod(k.dp.get(), k.d.get(), pm1.get(), ctx) != 1 ||
-                    BN_mod(k.dq.get(), k.d.get(), qm1.get(), ctx) != 1)
-                    return errc::crypto_failure;
-                if (!BN_mod_inverse(k.qi.get(), k.q.get(), k.p.get(), ctx)) return errc::key_invalid;
-                return {};
-            }
-            if (BN_cmp(x.get(), nm1.get()) == 0) break;
-            if (!BN_copy(y.get(), x.get())) return errc::crypto_failure;
-        }
-    }
-    return errc::key_invalid;
-}
-
-/// Checks an RSA private key's members against each other with plain BIGNUM arithmetic (RFC 7518 §6.3.2.2-6):
-/// 1 < d < n, p·q = n, d·e ≡ 1 mod p−1 and mod q−1, dp = d mod p−1, dq = d mod q−1, qi·q ≡ 1 mod p with qi < p.
-/// OpenSSL 3.0's EVP_PKEY_pairwise_check would also test p and q for primality, tens of milliseconds per key.
-/// Errors: errc::key_invalid (inconsistent), errc::crypto_failure.
-inline result<void> check_rsa_private(const BIGNUM* n, const BIGNUM* e, const rsa_private& k, BN_CTX* ctx) {
-    bn_ptr t = secret_bn(), u = secret_bn(), pm1 = secret_bn(), qm1 = secret_bn();
-    if (!t || !u || !pm1 || !qm1) return errc::crypto_failure;
-    if (BN_cmp(k.p.get(), BN_value_one()) <= 0 || BN_cmp(k.q.get(), BN_value_one()) <= 0) return errc::key_invalid;
-    if (BN_mul(t.get(), k.p.get(), k.q.get(), ctx) != 1) return errc::crypto_failure;
-    if (BN_cmp(t.get(), n) != 0) return errc::key_invalid;
-    if (BN_sub(pm1.get(), k.p.get(), BN_value_one()) != 1 || BN_sub(qm1.get(), k.q.get(), BN_value_one()) != 1 ||
-        BN_mul(t.get(), k.d.get(), e, ctx) != 1)
-        return errc::crypto_failure;
-    for (const BIGNUM* m : {pm1.get(), qm1.get()}) {
-        if (BN_mod(u.get(), t.get(), m, ctx) != 1) return errc::crypto_failure;
-        if (!BN_is_one(u.get())) return errc::key_invalid;
-    }
-    if (BN_mod(t.get(), k.d.get(), pm1.get(), ctx) != 1) return errc::crypto_failure;
-    if (BN_cmp(t.get(), k.dp.get()) != 0) return errc::key_invalid;
-    if (BN_mod(t.get(), k.d.get(), qm1.get(), ctx) != 1) return errc::crypto_failure;
-    if (BN_cmp(t.get(), k.dq.get()) != 0) return errc::key_invalid;
-    if (BN_cmp(k.qi.get(), k.p.get()) >= 0) return errc::key_invalid;
-    if (BN_mod_mul(t.get(), k.qi.get(), k.q.get(), k.p.get(), ctx) != 1) return errc::crypto_failure;
-    if (!BN_is_one(t.get())) return errc::key_invalid;
-    return {};
 }
 
 /// Reads and checks the private members of an RSA JWK (RFC 7518 §6.3.2). "d" is required. Of "p", "q", "dp",
@@ -315,6 +185,7 @@ template <class Json>
 result<rsa_private> read_rsa_private(const Json& jwk, const BIGNUM* n, const BIGNUM* e) {
     if (!has_member(jwk, "d")) return errc::key_not_private;
     if (has_member(jwk, "oth")) return errc::key_invalid;
+    openssl_error_scope scope;
     const std::size_t nlen = static_cast<std::size_t>(BN_num_bytes(n));
     rsa_private k;
     auto d = read_uint(jwk, "d", nlen, true);
@@ -322,7 +193,7 @@ result<rsa_private> read_rsa_private(const Json& jwk, const BIGNUM* n, const BIG
     k.d = std::move(*d);
     if (BN_cmp(k.d.get(), n) >= 0 || BN_is_one(k.d.get())) return errc::key_invalid;
     static constexpr const char* crt_names[5] = {"p", "q", "dp", "dq", "qi"};
-    bn_ptr* crt[5] = {&k.p, &k.q, &k.dp, &k.dq, &k.qi};
+    bignum_ptr* crt[5] = {&k.p, &k.q, &k.dp, &k.dq, &k.qi};
     int present = 0;
     for (const char* m : crt_names) present += has_member(jwk, m) ? 1 : 0;
     if (present != 0 && present != 5) return errc::key_invalid;
@@ -335,12 +206,9 @@ result<rsa_private> read_rsa_private(const Json& jwk, const BIGNUM* n, const BIG
             *crt[i] = std::move(*v);
         }
     } else if (auto r = recover_rsa_factors(n, e, k, ctx.get()); !r) {
-        clear_openssl_errors();
         return r.error();
     }
-    auto r = check_rsa_private(n, e, k, ctx.get());
-    clear_openssl_errors();
-    if (!r) return r.error();
+    if (auto r = check_rsa_private(n, e, k, ctx.get()); !r) return r.error();
     return k;
 }
 
@@ -357,12 +225,11 @@ result<pkey_ptr> rsa_from_jwk(const Json& jwk, part which) {
     if (!BN_is_odd(n->get()) || !BN_is_odd(e->get()) || BN_is_one(e->get()) || BN_cmp(e->get(), n->get()) >= 0)
         return errc::key_invalid;
 
+    openssl_error_scope scope;
     param_bld_ptr bld(OSSL_PARAM_BLD_new());
     if (!bld || OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_N, n->get()) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e->get()) != 1) {
-        clear_openssl_errors();
+        OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_E, e->get()) != 1)
         return errc::crypto_failure;
-    }
     rsa_private k;
     if (which == part::private_key) {
         auto priv = read_rsa_private(jwk, n->get(), e->get());
@@ -375,29 +242,19 @@ result<pkey_ptr> rsa_from_jwk(const Json& jwk, part which) {
             {OSSL_PKEY_PARAM_RSA_EXPONENT2, k.dq.get()}, {OSSL_PKEY_PARAM_RSA_COEFFICIENT1, k.qi.get()},
         };
         for (const auto& [name, value] : members)
-            if (OSSL_PARAM_BLD_push_BN(bld.get(), name, value) != 1) {
-                clear_openssl_errors();
-                return errc::crypto_failure;
-            }
+            if (OSSL_PARAM_BLD_push_BN(bld.get(), name, value) != 1) return errc::crypto_failure;
     }
     params_ptr params(OSSL_PARAM_BLD_to_param(bld.get()));
-    if (!params) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
-    return from_params("RSA", params.get(), which);
+    if (!params) return errc::crypto_failure;
+    return from_params(facts_of(algorithm::rs256).openssl_key_type, params.get(), which);
 }
 
 /// Runs one of OpenSSL's EVP_PKEY_*check functions. Errors: errc::key_invalid, errc::crypto_failure.
 inline result<void> run_check(EVP_PKEY* key, int (*check)(EVP_PKEY_CTX*)) {
+    openssl_error_scope scope;
     pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
-    if (!ctx) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
-    const int r = check(ctx.get());
-    clear_openssl_errors();
-    if (r != 1) return errc::key_invalid;
+    if (!ctx) return errc::crypto_failure;
+    if (check(ctx.get()) != 1) return errc::key_invalid;
     return {};
 }
 
@@ -418,13 +275,12 @@ result<pkey_ptr> ec_from_jwk(const Json& jwk, const curve& c, part which) {
     std::copy(x->data(), x->data() + x->size(), point.begin() + 1);
     std::copy(y->data(), y->data() + y->size(), point.begin() + 1 + static_cast<std::ptrdiff_t>(c.public_size));
 
+    openssl_error_scope scope;
     param_bld_ptr bld(OSSL_PARAM_BLD_new());
-    if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, c.openssl_name, 0) != 1 ||
-        OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1) {
-        clear_openssl_errors();
+    if (!bld || OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, c.openssl_group, 0) != 1 ||
+        OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) != 1)
         return errc::crypto_failure;
-    }
-    bn_ptr d;
+    bignum_ptr d;
     if (which == part::private_key) {
         if (!has_member(jwk, "d")) return errc::key_not_private;
         auto dv = read_fixed(jwk, "d", c.private_size);
@@ -432,17 +288,12 @@ result<pkey_ptr> ec_from_jwk(const Json& jwk, const curve& c, part which) {
         d = secret_bn();
         if (!d) return errc::crypto_failure;
         if (!BN_bin2bn(dv->data(), static_cast<int>(dv->size()), d.get()) ||
-            OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get()) != 1) {
-            clear_openssl_errors();
+            OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, d.get()) != 1)
             return errc::crypto_failure;
-        }
     }
     params_ptr params(OSSL_PARAM_BLD_to_param(bld.get()));
-    if (!params) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
-    auto key = from_params("EC", params.get(), which);
+    if (!params) return errc::crypto_failure;
+    auto key = from_params(c.openssl_key_type, params.get(), which);
     if (!key) return key.error();
     if (auto r = run_check(key->get(), which == part::private_key ? EVP_PKEY_check : EVP_PKEY_public_check); !r)
         return r.error();
@@ -462,7 +313,7 @@ result<pkey_ptr> okp_from_jwk(const Json& jwk, const curve& c, part which) {
             OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, x->data(), x->size()),
             OSSL_PARAM_construct_end(),
         };
-        return from_params(c.openssl_name, params, which);
+        return from_params(c.openssl_key_type, params, which);
     }
     if (!has_member(jwk, "d")) return errc::key_not_private;
     auto d = read_fixed(jwk, "d", c.private_size);
@@ -471,14 +322,13 @@ result<pkey_ptr> okp_from_jwk(const Json& jwk, const curve& c, part which) {
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, d->data(), d->size()),
         OSSL_PARAM_construct_end(),
     };
-    auto key = from_params(c.openssl_name, params, which);
+    auto key = from_params(c.openssl_key_type, params, which);
     if (!key) return key.error();
+    openssl_error_scope scope;
     std::uint8_t derived[64];
     std::size_t len = 0;
-    if (EVP_PKEY_get_octet_string_param(key->get(), OSSL_PKEY_PARAM_PUB_KEY, derived, sizeof derived, &len) != 1) {
-        clear_openssl_errors();
+    if (EVP_PKEY_get_octet_string_param(key->get(), OSSL_PKEY_PARAM_PUB_KEY, derived, sizeof derived, &len) != 1)
         return errc::crypto_failure;
-    }
     if (len != x->size() || !std::equal(derived, derived + len, x->data())) return errc::key_invalid;
     return key;
 }
@@ -542,10 +392,9 @@ result<void> check_x5c(const Json& jwk, const EVP_PKEY* key) {
     const auto& first = (*v)[0].template get_ref<const typename Json::string_t&>();
     auto der = decode_base64_standard(std::string_view(first.data(), first.size()));
     if (!der) return der.error();
+    openssl_error_scope scope;
     pkey_ptr cert_key = pkey_from_certificate_der(bytes_view(der->data(), der->size()));
-    const int eq = cert_key ? EVP_PKEY_eq(key, cert_key.get()) : 0;
-    clear_openssl_errors();
-    if (eq != 1) return errc::key_invalid;
+    if (!cert_key || EVP_PKEY_eq(key, cert_key.get()) != 1) return errc::key_invalid;
     return {};
 }
 
@@ -554,37 +403,29 @@ result<void> check_x5c(const Json& jwk, const EVP_PKEY* key) {
 
 /// The curve of an EC or EdDSA key; nullptr for other keys and for curves jot does not sign with.
 inline const curve* curve_of(const EVP_PKEY* key) noexcept {
-    if (EVP_PKEY_is_a(key, "EC")) {
-        char name[64];
-        std::size_t len = 0;
-        if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name, &len) != 1) {
-            clear_openssl_errors();
-            return nullptr;
-        }
-        for (const curve& c : curves)
-            if (c.kty == key_type::ec && std::string_view(name, len) == c.openssl_name) return &c;
+    openssl_error_scope scope;
+    char name[64];
+    std::size_t len = 0;
+    const bool ec = EVP_PKEY_is_a(key, facts_of(algorithm::es256).openssl_key_type) == 1;
+    if (ec && EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name, &len) != 1)
         return nullptr;
+    for (const curve& c : curve_table) {
+        if (ec && c.kty == key_type::ec && std::string_view(name, len) == c.openssl_group) return &c;
+        if (!ec && c.kty == key_type::okp && EVP_PKEY_is_a(key, c.openssl_key_type)) return &c;
     }
-    for (const curve& c : curves)
-        if (c.kty == key_type::okp && EVP_PKEY_is_a(key, c.openssl_name)) return &c;
     return nullptr;
 }
 
 /// base64url of a BIGNUM parameter, in the minimum number of octets (RFC 7518 §2 Base64urlUInt), or left-padded
 /// to `width` octets when width != 0 (EC coordinates, RFC 7518 §6.2.1.2). Errors: errc::crypto_failure.
 inline result<std::string> bn_param_b64(const EVP_PKEY* key, const char* name, std::size_t width) {
+    openssl_error_scope scope;
     BIGNUM* raw = nullptr;
-    if (EVP_PKEY_get_bn_param(key, name, &raw) != 1 || !raw) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
-    bn_ptr bn(raw);
+    if (EVP_PKEY_get_bn_param(key, name, &raw) != 1 || !raw) return errc::crypto_failure;
+    bignum_ptr bn(raw);
     const std::size_t len = width ? width : static_cast<std::size_t>(BN_num_bytes(bn.get()));
     std::vector<std::uint8_t> buf(len == 0 ? 1 : len);
-    if (BN_bn2binpad(bn.get(), buf.data(), static_cast<int>(buf.size())) < 0) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (BN_bn2binpad(bn.get(), buf.data(), static_cast<int>(buf.size())) < 0) return errc::crypto_failure;
     return base64url::encode(bytes_view(buf.data(), buf.size()));
 }
 
@@ -593,13 +434,14 @@ inline result<std::string> bn_param_b64(const EVP_PKEY* key, const char* name, s
 /// Errors: errc::key_invalid (a key type or curve JWK cannot describe), errc::crypto_failure.
 inline result<std::vector<std::pair<std::string, std::string>>> public_members(const EVP_PKEY* key) {
     std::vector<std::pair<std::string, std::string>> out;
-    if (EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS")) {
+    // RSASSA-PSS-restricted keys ("RSA-PSS") are refused when bound to an algorithm, but have a JWK form.
+    if (EVP_PKEY_is_a(key, facts_of(algorithm::rs256).openssl_key_type) || EVP_PKEY_is_a(key, "RSA-PSS")) {
         auto n = bn_param_b64(key, OSSL_PKEY_PARAM_RSA_N, 0);
         if (!n) return n.error();
         auto e = bn_param_b64(key, OSSL_PKEY_PARAM_RSA_E, 0);
         if (!e) return e.error();
         out.emplace_back("e", std::move(*e));
-        out.emplace_back("kty", "RSA");
+        out.emplace_back("kty", jwk_name(key_type::rsa));
         out.emplace_back("n", std::move(*n));
         return out;
     }
@@ -611,19 +453,18 @@ inline result<std::vector<std::pair<std::string, std::string>>> public_members(c
         if (!x) return x.error();
         auto y = bn_param_b64(key, OSSL_PKEY_PARAM_EC_PUB_Y, c->public_size);
         if (!y) return y.error();
-        out.emplace_back("kty", "EC");
+        out.emplace_back("kty", jwk_name(key_type::ec));
         out.emplace_back("x", std::move(*x));
         out.emplace_back("y", std::move(*y));
         return out;
     }
+    openssl_error_scope scope;
     std::uint8_t pub[64];
     std::size_t len = 0;
     if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof pub, &len) != 1 ||
-        len != c->public_size) {
-        clear_openssl_errors();
+        len != c->public_size)
         return errc::crypto_failure;
-    }
-    out.emplace_back("kty", "OKP");
+    out.emplace_back("kty", jwk_name(key_type::okp));
     out.emplace_back("x", base64url::encode(bytes_view(pub, len)));
     return out;
 }

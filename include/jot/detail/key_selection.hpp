@@ -22,8 +22,9 @@ namespace jot::detail {
 /// with that kid, and keys without any).
 inline constexpr std::size_t max_keys_without_kid = 4;
 
-/// Longest signature jot decodes: an RSA-8192 signature. Longer is rejected before decoding.
-inline constexpr std::size_t max_signature_octets = 1024;
+/// Longest signature jot decodes, read from the algorithm table (an RSA-8192 signature). Longer is rejected
+/// before decoding.
+inline constexpr std::size_t max_signature_octets = max_signature_octets_of_all;
 
 /// One signature check over candidate keys: only keys of the token's algorithm; with a "kid", keys with
 /// another kid are skipped (keys without a kid are tried); from a key source, at most

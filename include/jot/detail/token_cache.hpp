@@ -53,14 +53,14 @@ public:
     /// A cache of `capacity` entries (at least 1). Errors: errc::crypto_failure (no randomness).
     static result<std::shared_ptr<token_cache>> make(std::size_t capacity) {
         std::uint8_t secret[32];
-        if (RAND_bytes(secret, sizeof secret) != 1) {
-            clear_openssl_errors();
-            return errc::crypto_failure;
+        {
+            openssl_error_scope errors;
+            if (RAND_bytes(secret, sizeof secret) != 1) return errc::crypto_failure;
         }
         auto key = hmac_key::create(algorithm::hs256, bytes_view(secret, sizeof secret));
         OPENSSL_cleanse(secret, sizeof secret);
         if (!key) return key.error();
-        return std::shared_ptr<token_cache>(new token_cache(std::move(*key), capacity));
+        return std::make_shared<token_cache>(private_tag{}, std::move(*key), capacity);
     }
 
     /// The entry key of `token`; false when hashing failed (the caller then verifies without the cache).
@@ -144,6 +144,9 @@ public:
     }
 
 private:
+    struct private_tag {
+        explicit private_tag() = default;
+    };
     struct entry {
         digest key;
         Token token;
@@ -167,14 +170,8 @@ private:
     static constexpr std::size_t sharded_capacity = 256;
     static constexpr std::size_t shards = 8;
 
-    token_cache(hmac_key key, std::size_t capacity)
-        : key_(std::move(key)), shard_count_(capacity >= sharded_capacity ? shards : 1), shards_(new shard[shard_count_]) {
-        const std::size_t total = capacity == 0 ? 1 : capacity;
-        for (std::size_t i = 0; i < shard_count_; ++i)
-            shards_[i].capacity = total / shard_count_ + (i < total % shard_count_ ? 1 : 0);
-    }
-
-    shard& shard_of(const digest& d) noexcept { return shards_[d[8] % shard_count_]; }
+    /// Shards of mutable state; a shard is neither movable nor copyable (it holds a mutex).
+    static std::unique_ptr<shard[]> make_shards(std::size_t count) { return std::make_unique<shard[]>(count); }
 
     hmac_key key_;
     std::size_t shard_count_;
@@ -182,6 +179,19 @@ private:
     std::mutex seen_mutex_;
     std::shared_ptr<const key_list> seen_;
     std::atomic<const key_list*> seen_raw_{nullptr};
+
+public:
+    /// Only make() constructs a cache (the tag is private); public so std::make_shared can reach it.
+    token_cache(private_tag, hmac_key key, std::size_t capacity)
+        : key_(std::move(key)), shard_count_(capacity >= sharded_capacity ? shards : 1),
+          shards_(make_shards(shard_count_)) {
+        const std::size_t total = capacity == 0 ? 1 : capacity;
+        for (std::size_t i = 0; i < shard_count_; ++i)
+            shards_[i].capacity = total / shard_count_ + (i < total % shard_count_ ? 1 : 0);
+    }
+
+private:
+    shard& shard_of(const digest& d) noexcept { return shards_[d[8] % shard_count_]; }
 };
 
 } // namespace jot::detail
