@@ -16,6 +16,13 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/jot" DESTINATION "${CMAKE_INSTA
 install(TARGETS jot EXPORT jotTargets)
 install(EXPORT jotTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")
 
+# --- jot::http: its own export set, which jotConfig.cmake loads only when the component http is asked for.
+if(TARGET jot_http)
+    install(TARGETS jot_http EXPORT jotHttpTargets)
+    install(EXPORT jotHttpTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")
+endif()
+# --- end jot::http
+
 configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/jotConfig.cmake.in"
     "${PROJECT_BINARY_DIR}/jotConfig.cmake" INSTALL_DESTINATION "${JOT_INSTALL_CMAKEDIR}")
 # 0.x releases may break the API at each minor version; from 1.0 on, a major version is the promise.
