@@ -21,6 +21,13 @@ if(TARGET jot_redis)
     install(EXPORT jotRedisTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")
 endif()
 
+# --- jot::http: its own export set, which jotConfig.cmake loads only when the component http is asked for.
+if(TARGET jot_http)
+    install(TARGETS jot_http EXPORT jotHttpTargets)
+    install(EXPORT jotHttpTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")
+endif()
+# --- end jot::http
+
 configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/jotConfig.cmake.in"
     "${PROJECT_BINARY_DIR}/jotConfig.cmake" INSTALL_DESTINATION "${JOT_INSTALL_CMAKEDIR}")
 # 0.x releases may break the API at each minor version; from 1.0 on, a major version is the promise.

@@ -50,6 +50,12 @@ if [ "$what" = tsan ] || [ "$what" = all ]; then
     if [ "$count" -eq 0 ]; then echo "TSan: no test matches $tags" >&2; exit 1; fi
     echo "$names"
     build-tsan/tests/jot_tests "$tags"
+    # jot::http's concurrency tests (background refresh, shutdown during a fetch) against real servers, when
+    # cpp-httplib is installed (the target exists only then).
+    if cmake --build build-tsan --target help | grep -q jot_http_tests; then
+        cmake --build build-tsan -j"$jobs" --target jot_http_tests
+        build-tsan/tests/http/jot_http_tests "[threads]"
+    fi
     echo "TSan: $count test cases passed after $(( (SECONDS - t0) / 60 )) min $(( (SECONDS - t0) % 60 )) s"
 fi
 echo "check-sanitizers: total $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"

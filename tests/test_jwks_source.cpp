@@ -628,3 +628,107 @@ TEST_CASE("during a slow refresh other threads keep the old keys without waiting
     CHECK(kids(src->current_keys()) == b);
     CHECK(idp->calls == 2);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Background refresh (refresh_mode::background)
+
+namespace {
+jot::jwks_source_options background() {
+    auto o = timing();
+    o.refresh = jot::refresh_mode::background;
+    o.refresh_ahead = 30s;
+    o.cold_start_timeout = 5s;
+    return o;
+}
+} // namespace
+
+TEST_CASE("in background mode a refresh starts ahead of expiry and no caller waits for it",
+          "[jwks_source][threads]") {
+    auto idp = std::make_shared<issuer>();
+    idp->serve(set_a);
+    const fake_clock clock;
+    auto src = std::make_shared<const source>(fetch_from(idp), background(), clock);
+    REQUIRE(kids(src->current_keys()) == a);  // the cold start waits for the first fetch
+    CHECK(idp->calls == 1);
+
+    auto slow = std::make_shared<gate>();
+    auto started = std::make_shared<std::atomic<bool>>(false);
+    idp->serve(set_b);
+    idp->on_fetch([slow, started] {
+        *started = true;
+        slow->wait();
+    });
+    clock.advance(269s);
+    CHECK(kids(src->current_keys()) == a);  // 31 s before expiry: not yet
+    CHECK_FALSE(src->status().refreshing);
+    clock.advance(2s);                       // 29 s before expiry: refresh-ahead
+    CHECK(kids(src->current_keys()) == a);   // answered at once while the fetch is held at the gate
+    REQUIRE(eventually(*started));
+    CHECK(src->status().refreshing);
+    CHECK(kids(src->current_keys()) == a);
+    CHECK(idp->calls == 2);
+    slow->release();
+    for (int i = 0; i < 5000 && kids(src->current_keys()) != b; ++i) std::this_thread::sleep_for(1ms);
+    CHECK(kids(src->current_keys()) == b);
+    CHECK(src->status().fetches == 2);
+    CHECK(idp->calls == 2);
+}
+
+TEST_CASE("in background mode an unknown kid starts one rate-limited refresh and returns nothing at once",
+          "[jwks_source][threads]") {
+    auto idp = std::make_shared<issuer>();
+    idp->serve(set_a);
+    const fake_clock clock;
+    auto src = std::make_shared<const source>(fetch_from(idp), background(), clock);
+    REQUIRE(kids(src->current_keys()) == a);
+    idp->serve(set_ab);
+    CHECK(src->refresh_for_unknown_kid("b") == nullptr);
+    for (int i = 0; i < 5000 && src->status().fetches < 2; ++i) std::this_thread::sleep_for(1ms);
+    REQUIRE(src->status().fetches == 2);
+    CHECK(kids(src->current_keys()) == ab);
+    for (int i = 0; i < 50; ++i) CHECK(src->refresh_for_unknown_kid("c") == nullptr);
+    CHECK(idp->calls == 2);  // within the cooldown nothing more is fetched
+}
+
+TEST_CASE("status reports the age of the keys, staleness and the last error", "[jwks_source][positive]") {
+    auto idp = std::make_shared<issuer>();
+    idp->serve(set_a, 60s);
+    const fake_clock clock;
+    const source src(fetch_from(idp), timing(), clock);
+    CHECK_FALSE(src.status().has_keys);
+    CHECK_FALSE(src.status().age.has_value());
+    REQUIRE(src.refresh());
+    clock.advance(20s);
+    auto st = src.status();
+    CHECK(st.has_keys);
+    CHECK_FALSE(st.stale);
+    CHECK(st.age == std::chrono::milliseconds(20000));
+    CHECK(st.fetches == 1);
+    idp->fail(errc::key_invalid);
+    clock.advance(50s);
+    CHECK(kids(src.current_keys()) == a);  // expired: the refresh fails, the keys serve stale
+    st = src.status();
+    CHECK(st.stale);
+    CHECK(st.has_keys);
+    CHECK(st.last_error == errc::key_invalid);
+    CHECK(st.failures == 1);
+    CHECK(st.age == std::chrono::milliseconds(70000));
+}
+
+TEST_CASE("a job the executor runs after the source is gone does nothing", "[jwks_source][threads]") {
+    auto idp = std::make_shared<issuer>();
+    idp->serve(set_a);
+    std::vector<std::function<void()>> queued;
+    auto o = background();
+    o.cold_start_timeout = 1ms;
+    o.executor = [&](std::function<void()> job) { queued.push_back(std::move(job)); };
+    {
+        const fake_clock clock;
+        const source src(fetch_from(idp), o, clock);
+        CHECK(src.current_keys()->empty());  // the job is queued, not run: the cold start gives up after 1 ms
+        CHECK(src.status().refreshing);
+    }
+    REQUIRE(queued.size() == 1);
+    queued.front()();  // would touch the destroyed source if the gate did not stop it
+    CHECK(idp->calls == 0);
+}

@@ -109,7 +109,14 @@ struct decode_args {
     bool json = false;
 };
 
+/// Keys over HTTPS (examples/cli/http_commands.cpp; needs jot::http).
+struct http_args {
+    std::string jwks_url, oidc_issuer, ca_file;
+    bool allow_http_loopback = false;
+};
+
 struct verify_args {
+    http_args http;
     std::string alg, key, key_format, jwks, issuer, subject, type, leeway;
     std::vector<std::string> audiences;
     bool allow_missing_exp = false, ignore_aud = false, ignore_typ = false;
@@ -128,6 +135,7 @@ struct keygen_args {
 };
 
 struct jwks_args {
+    http_args http;  // jwks --url: http.jwks_url
     std::string alg;
     std::vector<std::string> files;
 };
@@ -138,6 +146,12 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now);
 int run_sign(const sign_args& a, std::chrono::system_clock::time_point now);
 int run_keygen(const keygen_args& a);
 int run_jwks(const jwks_args& a);
+/// jwks --url: the provider's keys with their thumbprints.
+int run_jwks_url(const jwks_args& a);
+/// The keys for `alg` from --jwks-url, or from the jwks_uri --oidc-issuer's discovery names (then `issuer` is
+/// set to the discovered issuer). Fails with exit 2.
+std::vector<std::shared_ptr<const jot::verification_key>> load_http_keys(jot::algorithm alg, const http_args& h,
+                                                                         std::string& issuer);
 int run_thumbprint(const std::string& file);
 
 } // namespace jot_cli

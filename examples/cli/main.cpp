@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
     verify->add_flag("--ignore-typ", ver.ignore_typ, "Accept any header \"typ\"")->excludes(typ);
     add_token(verify, ver.token);
     add_now(verify, now);
+    // Keys from a live provider (http_commands.cpp).
+    CLI::Option* jwks_url = option(verify, "--jwks-url", ver.http.jwks_url, "URL", "JWK Set URL (https) whose keys are accepted");
+    option(verify, "--oidc-issuer", ver.http.oidc_issuer, "URL", "Issuer URL: keys from its OpenID discovery; \"iss\" must be it")
+        ->excludes(jwks_url);
+    option(verify, "--ca-file", ver.http.ca_file, "PEM", "CAs trusted for the provider (default: system store)");
+    verify->add_flag("--allow-http-loopback", ver.http.allow_http_loopback, "Allow http:// to 127.0.0.1/[::1] (tests)");
 
     sign_args sig;
     CLI::App* sign = app.add_subcommand("sign", "Sign a new token and print it");
@@ -113,7 +119,10 @@ int main(int argc, char** argv) {
 
     jwks_args set;
     CLI::App* jwks = app.add_subcommand("jwks", "Print a JWK Set of the public keys in PEM or JWK files");
-    jwks->add_option("files", set.files, "Key files (PEM or JWK)")->required();
+    jwks->add_option("files", set.files, "Key files (PEM or JWK)");
+    CLI::Option* jwks_from = option(jwks, "--url", set.http.jwks_url, "URL", "Print a provider's keys and thumbprints");
+    option(jwks, "--ca-file", set.http.ca_file, "PEM", "CAs trusted for the provider")->needs(jwks_from);
+    jwks->add_flag("--allow-http-loopback", set.http.allow_http_loopback, "Allow http:// to loopback")->needs(jwks_from);
     option(jwks, "--alg", set.alg, "ALG", "Bind every key to this algorithm (default: from the curve; none for RSA)");
     add_now(jwks, now);
 
@@ -139,7 +148,12 @@ int main(int argc, char** argv) {
         if (verify->parsed()) return run_verify(ver, clock_now);
         if (sign->parsed()) return run_sign(sig, clock_now);
         if (keygen->parsed()) return run_keygen(gen);
-        if (jwks->parsed()) return run_jwks(set);
+        if (jwks->parsed()) {
+            if (!set.http.jwks_url.empty() && !set.files.empty()) fail_usage("jwks takes key files or --url, not both");
+            if (!set.http.jwks_url.empty()) return run_jwks_url(set);
+            if (set.files.empty()) fail_usage("jwks needs key files (or --url URL)");
+            return run_jwks(set);
+        }
         if (thumbprint->parsed()) return run_thumbprint(thumb_file);
         return exit_usage;
     } catch (const failure& f) {

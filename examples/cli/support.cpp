@@ -87,6 +87,7 @@ const char* errc_name(jot::errc e) noexcept {
     JOT_CLI_NAME(duplicate_key_id)
     JOT_CLI_NAME(too_many_keys)
     JOT_CLI_NAME(invalid_argument)
+    JOT_CLI_NAME(url_refused)
     JOT_CLI_NAME(leeway_too_large)
     JOT_CLI_NAME(no_keys)
     JOT_CLI_NAME(reserved_header_member)
@@ -96,6 +97,14 @@ const char* errc_name(jot::errc e) noexcept {
     JOT_CLI_NAME(crypto_failure)
     JOT_CLI_NAME(jti_store_unavailable)
     JOT_CLI_NAME(jti_store_full)
+    JOT_CLI_NAME(fetch_failed)
+    JOT_CLI_NAME(fetch_timeout)
+    JOT_CLI_NAME(tls_verification_failed)
+    JOT_CLI_NAME(http_status_unexpected)
+    JOT_CLI_NAME(redirect_refused)
+    JOT_CLI_NAME(response_too_large)
+    JOT_CLI_NAME(discovery_issuer_mismatch)
+    JOT_CLI_NAME(discovery_invalid)
     JOT_CLI_NAME(callback_failed)
     }
 #undef JOT_CLI_NAME

@@ -132,7 +132,9 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
                           make_error_code(jot::errc::leeway_too_large).message() + " (--leeway " + a.leeway + ")");
         leeway = std::chrono::seconds(s);
     }
-    if (a.key.empty() && a.jwks.empty()) fail_usage("verify needs --key FILE or --jwks FILE");
+    const bool over_http = !a.http.jwks_url.empty() || !a.http.oidc_issuer.empty();
+    if (a.key.empty() && a.jwks.empty() && !over_http)
+        fail_usage("verify needs --key FILE, --jwks FILE, --jwks-url URL or --oidc-issuer URL");
 
     // Every key problem is found here, before the token is read: a script learns its setup is wrong (exit 2)
     // rather than seeing a rejected token (exit 1).
@@ -140,7 +142,12 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
     vb.clock(jot::fixed_clock{now});
     if (!a.key.empty()) vb.key(load_verification_key(alg, a.key, parse_key_format(a.key_format)));
     if (!a.jwks.empty()) vb.keys(load_jwks(alg, a.jwks));
+    std::string discovered_issuer;
+    if (over_http) vb.keys(load_http_keys(alg, a.http, discovered_issuer));
+    if (!a.issuer.empty() && !discovered_issuer.empty() && a.issuer != discovered_issuer)
+        fail_usage("--iss " + a.issuer + " differs from the issuer --oidc-issuer discovered: " + discovered_issuer);
     if (!a.issuer.empty()) vb.expect_issuer(a.issuer);
+    else if (!discovered_issuer.empty()) vb.expect_issuer(discovered_issuer);
     for (const std::string& aud : a.audiences) vb.expect_audience(aud);
     if (!a.subject.empty()) vb.expect_subject(a.subject);
     if (!a.type.empty()) vb.expect_type(a.type);

@@ -79,6 +79,7 @@ enum class errc {
 
     // -- caller misuse (condition::misuse) --
     invalid_argument,            ///< an argument is out of its documented range
+    url_refused,                 ///< a key or discovery URL jot will not fetch: not https (nor allowed loopback http), userinfo, or malformed
     leeway_too_large,            ///< leeway over 10 minutes
     no_keys,                     ///< a verifier was built without any key
     reserved_header_member,      ///< tried to set "alg" or "kid" by hand (they come from the key)
@@ -90,6 +91,14 @@ enum class errc {
     crypto_failure,              ///< OpenSSL failed for a reason unrelated to the input (e.g. allocation)
     jti_store_unavailable,       ///< a jti_store could not answer (e.g. Redis unreachable, timed out, refused AUTH)
     jti_store_full,              ///< an in-memory jti_store holds its maximum of unexpired entries and refuses a new one
+    fetch_failed,                ///< an HTTPS fetch could not connect, send or read (jot::http)
+    fetch_timeout,               ///< an HTTPS fetch took longer than its connect or read timeout (jot::http)
+    tls_verification_failed,     ///< the server's certificate or host name did not verify against the trusted CAs
+    http_status_unexpected,      ///< the server answered with a status other than 200 (or 304 to a revalidation)
+    redirect_refused,            ///< the server answered with a redirect, which the fetcher does not follow
+    response_too_large,          ///< the response body is larger than the fetcher's limit
+    discovery_issuer_mismatch,   ///< a discovery document's "issuer" is not exactly the configured issuer (OIDC Discovery §4.3)
+    discovery_invalid,           ///< a discovery document is not a JSON object with string "issuer" and "jwks_uri" (RFC 8414 §2)
     callback_failed,             ///< code the caller plugged in (fetch, key source, signer, predicate) threw an exception
 };
 
@@ -176,6 +185,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::duplicate_key_id: return "JWK repeats a \"kid\" an earlier key has for the same algorithm";
     case errc::too_many_keys: return "JWK Set holds more keys than allowed";
     case errc::invalid_argument: return "an argument is outside its allowed range";
+    case errc::url_refused: return "URL refused: only https (or http to an allowed loopback address) without userinfo is fetched";
     case errc::leeway_too_large: return "leeway is larger than 10 minutes";
     case errc::no_keys: return "a verifier needs at least one key";
     case errc::reserved_header_member: return "\"alg\" and \"kid\" come from the key and cannot be set by hand";
@@ -185,6 +195,14 @@ inline const char* message_of(errc e) noexcept {
     case errc::crypto_failure: return "the cryptographic library failed";
     case errc::jti_store_unavailable: return "the revocation and replay store could not answer";
     case errc::jti_store_full: return "the in-memory revocation and replay store is full";
+    case errc::fetch_failed: return "HTTPS fetch failed to connect, send or read";
+    case errc::fetch_timeout: return "HTTPS fetch timed out";
+    case errc::tls_verification_failed: return "server certificate or host name did not verify";
+    case errc::http_status_unexpected: return "server answered with an unexpected HTTP status";
+    case errc::redirect_refused: return "server answered with a redirect, which is not followed";
+    case errc::response_too_large: return "response body is larger than the allowed maximum";
+    case errc::discovery_issuer_mismatch: return "discovery document names another issuer than the one configured";
+    case errc::discovery_invalid: return "discovery document is not a JSON object with string issuer and jwks_uri";
     case errc::callback_failed: return "a function supplied by the caller threw an exception";
     }
     return "unknown jot error";

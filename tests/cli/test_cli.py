@@ -1057,9 +1057,115 @@ def test_guide():
               "\n--- actual:\n" + actual)
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# Keys over HTTPS (jot built with jot::http): a Python HTTPS server on 127.0.0.1 with a CA made by openssl
+
+def _https_fixture():
+    """A CA and a server certificate for 127.0.0.1, made with the openssl tool; returns (ca.pem, cert, key)."""
+    def openssl(*args):
+        subprocess.run(["openssl", *args], cwd=WORK, check=True, capture_output=True, timeout=60)
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "ca.key",
+            "-out", "ca.pem", "-days", "1", "-subj", "/CN=jot cli test CA")
+    openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "server.key",
+            "-out", "server.csr", "-subj", "/CN=127.0.0.1")
+    write("san.ext", "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "server.pem", "-days", "1", "-extfile", "san.ext")
+    return [os.path.join(WORK, n) for n in ("ca.pem", "server.pem", "server.key")]
+
+
+def _serve(routes, tls=None):
+    """A threaded server on 127.0.0.1 answering GET path -> (status, headers, body); returns (server, base URL)."""
+    import http.server
+    import ssl
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            status, headers, body = routes.get(self.path, (404, {}, b""))
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    scheme = "http"
+    if tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(tls[1], tls[2])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"{scheme}://127.0.0.1:{server.server_address[1]}"
+
+
+def test_http():
+    ca, cert, tls_key = _https_fixture()
+    prefix = key("ES256")
+    r = jot("jwks", prefix + ".public.pem")
+    expect_ok(r, "jwks of the provider's key")
+    jwks_doc = r.out
+    kid = json.loads(jwks_doc)["keys"][0]["kid"]
+    routes = {}
+    server, base = _serve(routes, (ca, cert, tls_key))
+    issuer = base + "/realm"
+    routes["/keys"] = (200, {"Content-Type": "application/json", "Cache-Control": "max-age=60"}, jwks_doc)
+    routes["/realm/.well-known/openid-configuration"] = (
+        200, {}, json.dumps({"issuer": issuer, "jwks_uri": base + "/keys"}).encode())
+    routes["/other/.well-known/openid-configuration"] = (
+        200, {}, json.dumps({"issuer": "https://evil.example", "jwks_uri": base + "/keys"}).encode())
+    routes["/to-http"] = (302, {"Location": "http://127.0.0.1:1/keys"}, b"")
+    routes["/broken"] = (200, {}, b"{not json")
+    try:
+        good = sign_token("--alg", "ES256", "--key", prefix + ".private.pem", "--kid", kid, "--iss", issuer,
+                          "--sub", "alice", "--exp", "+1h")
+        other = sign_token("--alg", "ES256", "--key", prefix + ".private.pem", "--kid", kid, "--iss",
+                           "https://elsewhere.example", "--sub", "alice", "--exp", "+1h")
+        payload = token_parts(good)[1]
+        r = jot("verify", "--alg", "ES256", "--jwks-url", base + "/keys", "--ca-file", ca, good)
+        expect_verified(r, payload, "verify --jwks-url over https with --ca-file")
+        r = jot("verify", "--alg", "ES256", "--oidc-issuer", issuer, "--ca-file", ca, good)
+        expect_verified(r, payload, "verify --oidc-issuer")
+        expect_rejected(jot("verify", "--alg", "ES256", "--oidc-issuer", issuer, "--ca-file", ca, other),
+                        "issuer_mismatch", "--oidc-issuer expects the discovered issuer")
+        expect_refused(jot("verify", "--alg", "ES256", "--oidc-issuer", base + "/other", "--ca-file", ca, good),
+                       "discovery_issuer_mismatch", "a discovery document naming another issuer")
+        expect_refused(jot("verify", "--alg", "ES256", "--jwks-url", base + "/keys", good),
+                       "tls_verification_failed", "a certificate the system store does not trust")
+        expect_refused(jot("verify", "--alg", "ES256", "--jwks-url", base + "/to-http", "--ca-file", ca, good),
+                       "redirect_refused", "a redirect to http")
+        expect_refused(jot("verify", "--alg", "ES256", "--jwks-url", base + "/broken", "--ca-file", ca, good),
+                       "json_invalid", "a JWK Set that is not JSON")
+        expect_refused(jot("verify", "--alg", "ES256", "--jwks-url", base + "/missing", "--ca-file", ca, good),
+                       "http_status_unexpected", "a 404")
+        expect_refused(jot("verify", "--alg", "ES256", "--jwks-url", "https://user@127.0.0.1/keys", good),
+                       "url_refused", "a URL with userinfo")
+        r = jot("jwks", "--url", base + "/keys", "--ca-file", ca)
+        expect_ok(r, "jwks --url")
+        listed = json.loads(r.out)
+        expected_thumb = thumbprint(json.loads(jwks_doc)["keys"][0])
+        check(listed["keys"][0]["thumbprint"] == expected_thumb and listed["keys"][0]["kid"] == kid,
+              "jwks --url prints each key with its RFC 7638 thumbprint", r)
+    finally:
+        server.shutdown()
+    plain, plain_base = _serve({"/keys": (200, {}, jwks_doc)})
+    try:
+        expect_refused(jot("verify", "--alg", "ES256", "--jwks-url", plain_base + "/keys", good), "url_refused",
+                       "plain http is refused by default")
+        r = jot("verify", "--alg", "ES256", "--jwks-url", plain_base + "/keys", "--allow-http-loopback", good)
+        expect_verified(r, token_parts(good)[1], "plain http to 127.0.0.1 with --allow-http-loopback")
+    finally:
+        plain.shutdown()
+
+
 GROUPS = {"usage": test_usage, "stdin": test_stdin, "policy": test_policy, "keys": test_keys, "sign": test_sign,
           "decode": test_decode, "colour": test_colour, "keygen": test_keygen, "jwks": test_jwks,
-          "roundtrip": test_roundtrip, "guide": test_guide}
+          "roundtrip": test_roundtrip, "guide": test_guide, "http": test_http}
 
 
 def main():
