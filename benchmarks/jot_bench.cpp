@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     jot_bench::register_rsa();
     jot_bench::register_ecdsa();
     jot_bench::register_eddsa();
+    jot_bench::register_jwe();
     jot_bench::register_control();
     if (jot_bench::setup_failed()) return 1;
 #if defined(JOT_BENCH_HAVE_CPP_JWT)
@@ -30,6 +31,9 @@ int main(int argc, char** argv) {
 #endif
 #if defined(JOT_BENCH_HAVE_LIBJWT)
     jot_bench::register_libjwt();
+#endif
+#if defined(JOT_BENCH_HAVE_CJOSE)
+    jot_bench::register_cjose();
 #endif
 
     benchmark::RunSpecifiedBenchmarks();
