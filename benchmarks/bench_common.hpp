@@ -464,9 +464,11 @@ void register_hmac();
 void register_rsa();
 void register_ecdsa();
 void register_eddsa();
+void register_jwe();
 
 /// Peer libraries, built only when CMake finds them; each reads peer_cases().
 void register_cpp_jwt();
 void register_libjwt();
+void register_cjose();
 
 } // namespace jot_bench

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     jot_bench::register_rsa();
     jot_bench::register_ecdsa();
     jot_bench::register_eddsa();
+    jot_bench::register_jwe();
     jot_bench::register_control();
     // Revocation: no store next to jot::memory_jti_store (Redis is jot_bench_redis's, which needs a server).
     jot_bench::register_revocation("none", nullptr);
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
 #endif
 #if defined(JOT_BENCH_HAVE_LIBJWT)
     jot_bench::register_libjwt();
+#endif
+#if defined(JOT_BENCH_HAVE_CJOSE)
+    jot_bench::register_cjose();
 #endif
 
     benchmark::RunSpecifiedBenchmarks();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Interoperability suite: installs PyJWT and golang-jwt's `jwt` tool when missing, builds the jot tool, runs
-# `ctest -L interop`; with --update-doc, then copies the page it generated over docs/interop.md.
+# Interoperability suite: installs PyJWT, golang-jwt's `jwt` tool, jwcrypto and cjose when missing, builds the
+# jot tool, runs `ctest -L interop`; with --update-doc, then copies the page it generated over docs/interop.md.
 #   scripts/interop.sh [--update-doc] [BUILD_DIR]     (BUILD_DIR defaults to build/, configured if needed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +22,11 @@ missing=()
 /usr/bin/python3 -c 'import jwt' 2>/dev/null || missing+=(python3-jwt)
 /usr/bin/python3 -c 'import cryptography' 2>/dev/null || missing+=(python3-cryptography)
 { command -v jwt >/dev/null && jwt -help 2>&1 | grep -q -- -verify; } || missing+=(jwt)
+# JWE: Python's jwcrypto and C cjose (with the jansson headers its pkg-config file names).
+/usr/bin/python3 -c 'import jwcrypto' 2>/dev/null || missing+=(python3-jwcrypto)
+for p in libcjose-dev libjansson-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
 if ((${#missing[@]})); then
     echo "=== installing ${missing[*]}"
     sudo=()
@@ -35,7 +40,7 @@ fi
 echo "=== configure $build and build the jot tool"
 cmake -S . -B "$build" >/dev/null
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake --build "$build" --target jot_cli -j "$((jobs < 2 ? jobs : 2))"
+cmake --build "$build" --target jot_cli jot_jwe_cjose -j "$((jobs < 2 ? jobs : 2))"
 
 echo "=== ctest -L interop"
 ctest --test-dir "$build" -L interop --output-on-failure -j2

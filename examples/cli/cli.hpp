@@ -131,7 +131,17 @@ struct sign_args {
 
 struct keygen_args {
     std::string alg, out;
+    std::string crv, enc;  ///< JWE keys only: the ECDH curve, and the "enc" a dir key serves
     bool force = false;
+};
+
+struct encrypt_args {
+    std::string alg, enc, key, in, cty;
+};
+
+struct decrypt_args {
+    std::string alg, enc, key;
+    std::optional<std::string> token;
 };
 
 struct jwks_args {
@@ -153,5 +163,10 @@ int run_jwks_url(const jwks_args& a);
 std::vector<std::shared_ptr<const jot::verification_key>> load_http_keys(jot::algorithm alg, const http_args& h,
                                                                          std::string& issuer);
 int run_thumbprint(const std::string& file);
+/// JWE (examples/cli/jwe_commands.cpp): true when `name` is a JWE key management algorithm.
+bool is_jwe_alg(const std::string& name);
+int run_encrypt(const encrypt_args& a);
+int run_decrypt(const decrypt_args& a);
+int run_jwe_keygen(const keygen_args& a);
 
 } // namespace jot_cli

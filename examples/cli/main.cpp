@@ -112,8 +112,10 @@ int main(int argc, char** argv) {
 
     keygen_args gen;
     CLI::App* keygen = app.add_subcommand("keygen", "Make a new key and write it to PREFIX.* files");
-    option(keygen, "--alg", gen.alg, "ALG", alg_help)->required();
+    option(keygen, "--alg", gen.alg, "ALG", alg_help + ", or a JWE key management algorithm")->required();
     option(keygen, "--out", gen.out, "PREFIX", "File name prefix")->required();
+    option(keygen, "--crv", gen.crv, "CRV", "JWE ECDH-ES* keys: P-256 (default), P-384, P-521 or X25519");
+    option(keygen, "--enc", gen.enc, "ENC", "JWE dir keys: the content encryption the key serves");
     keygen->add_flag("--force", gen.force, "Replace files that exist");
     add_now(keygen, now);
 
@@ -125,6 +127,31 @@ int main(int argc, char** argv) {
     jwks->add_flag("--allow-http-loopback", set.http.allow_http_loopback, "Allow http:// to loopback")->needs(jwks_from);
     option(jwks, "--alg", set.alg, "ALG", "Bind every key to this algorithm (default: from the curve; none for RSA)");
     add_now(jwks, now);
+
+    const std::string jwe_alg_help = "JWE key management: RSA-OAEP RSA-OAEP-256 ECDH-ES ECDH-ES+A128KW "
+                                     "ECDH-ES+A192KW ECDH-ES+A256KW A128KW A192KW A256KW A128GCMKW A192GCMKW "
+                                     "A256GCMKW dir";
+    const std::string enc_help = "JWE content encryption: A128GCM A192GCM A256GCM A128CBC-HS256 A192CBC-HS384 "
+                                 "A256CBC-HS512";
+    encrypt_args enc;
+    CLI::App* encrypt = app.add_subcommand("encrypt", "Encrypt standard input (or --in FILE); print the compact JWE");
+    option(encrypt, "--alg", enc.alg, "ALG", jwe_alg_help)->required();
+    option(encrypt, "--enc", enc.enc, "ENC", enc_help)->required();
+    option(encrypt, "--key", enc.key, "FILE", "Recipient key: public PEM, JWK, or raw octets (dir, A*KW, A*GCMKW)")
+        ->required();
+    option(encrypt, "--in", enc.in, "FILE", "Read the plaintext from FILE instead of standard input");
+    option(encrypt, "--cty", enc.cty, "S", "Header \"cty\" (JWT for a signed token: a nested JWT)");
+    add_now(encrypt, now);
+
+    decrypt_args dcr;
+    CLI::App* decrypt = app.add_subcommand("decrypt", "Decrypt a compact JWE; print the plaintext exactly");
+    option(decrypt, "--key", dcr.key, "FILE", "Private PEM, JWK, or raw octets (dir, A*KW, A*GCMKW)")->required();
+    option(decrypt, "--alg", dcr.alg, "ALG", jwe_alg_help + " (default: the token's, if the key fits it)");
+    option(decrypt, "--enc", dcr.enc, "ENC", enc_help + " (default: any)");
+    decrypt->add_option_function<std::string>(
+        "token", [&dcr](const std::string& t) { dcr.token = t; },
+        "The compact JWE, @FILE, or standard input when absent or '-' (one trailing LF or CRLF removed)");
+    add_now(decrypt, now);
 
     std::string thumb_file;
     CLI::App* thumbprint = app.add_subcommand("thumbprint", "Print the RFC 7638 SHA-256 thumbprint of a key");
@@ -147,7 +174,9 @@ int main(int argc, char** argv) {
         if (decode->parsed()) return run_decode(dec, clock_now);
         if (verify->parsed()) return run_verify(ver, clock_now);
         if (sign->parsed()) return run_sign(sig, clock_now);
-        if (keygen->parsed()) return run_keygen(gen);
+        if (keygen->parsed()) return is_jwe_alg(gen.alg) ? run_jwe_keygen(gen) : run_keygen(gen);
+        if (encrypt->parsed()) return run_encrypt(enc);
+        if (decrypt->parsed()) return run_decrypt(dcr);
         if (jwks->parsed()) {
             if (!set.http.jwks_url.empty() && !set.files.empty()) fail_usage("jwks takes key files or --url, not both");
             if (!set.http.jwks_url.empty()) return run_jwks_url(set);

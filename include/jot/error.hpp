@@ -28,6 +28,10 @@ enum class errc {
     header_invalid_member,       ///< a registered header member has the wrong JSON type
     crit_invalid,                ///< "crit" is not a non-empty array of names of present, non-registered members
     header_member_missing,       ///< a typed header getter was asked for a member the header does not have
+    jwe_not_compact,             ///< a JWE is not exactly five '.'-separated segments (RFC 7516 §7.1)
+    header_missing_enc,          ///< a JWE header has no "enc" member (RFC 7516 §4.1.2)
+    iv_length_invalid,           ///< a JWE IV (or a key-wrap "iv") is empty or not the length its algorithm fixes
+    encrypted_key_invalid,       ///< a JWE Encrypted Key is present for dir/ECDH-ES, or empty where one is needed
     claim_wrong_type,            ///< a registered claim has the wrong JSON type (never treated as absent)
     numeric_date_out_of_range,   ///< a NumericDate is not finite or outside [0, 253402300799]
     bearer_missing,              ///< the Authorization header value is empty (RFC 6750 §2.1)
@@ -42,6 +46,12 @@ enum class errc {
     algorithm_not_allowed,       ///< no key of the verifier is bound to the token's algorithm
     key_not_found,               ///< keys exist for the algorithm, but none has the token's "kid"
     nested_token_unsupported,    ///< "cty":"JWT" announces a nested JWT, which verify() does not unwrap (RFC 7519 §5.2)
+    decryption_failed,           ///< a JWE did not decrypt: bad tag, or a key that did not unwrap (one code, RFC 7516 §11.5)
+    tag_length_invalid,          ///< a JWE authentication tag (or a key-wrap "tag") is not the length its algorithm fixes
+    ephemeral_key_invalid,       ///< "epk" is not a valid public key on the recipient key's curve (RFC 7518 §4.6.1.1)
+    unsupported_encryption,      ///< "enc" names no content encryption jot implements (RFC 7518 §5.1)
+    encryption_not_allowed,      ///< "enc" is not one the caller allowed, or not the one a dir key is bound to
+    zip_unsupported,             ///< a JWE header has "zip": compressed plaintext is refused (decompression bombs)
     crit_unsupported,            ///< "crit" names an extension jot does not implement (RFC 7515 §4.1.11)
 
     // -- claims rejected by policy (condition::claims_rejected) --
@@ -60,6 +70,7 @@ enum class errc {
     claim_predicate_failed,      ///< a caller-supplied claim predicate returned false
     token_revoked,               ///< the token's "jti" (or its refresh-token family) is revoked in the verifier's jti_store
     token_replayed,              ///< a "use once" id was used before: a replayed proof, or a refresh token presented again (RFC 9700 §4.14)
+    nested_token_expected,       ///< decrypt_and_verify: the JWE's "cty" is not "JWT", so it holds no nested token (RFC 7519 §5.2)
     insufficient_scope,          ///< "scope"/"scp" lacks a scope the resource requires (RFC 6750 §3.1)
 
     // -- key problems (condition::bad_key) --
@@ -75,6 +86,7 @@ enum class errc {
     key_set_invalid,             ///< a JWK Set document is not an object with a "keys" array (RFC 7517 §5)
     key_set_too_large,           ///< a JWK Set document is longer than jwk_set_options::max_document_size
     duplicate_key_id,            ///< a JWK repeats the "kid" an earlier key of the set has for the same algorithm
+    key_size_invalid,            ///< a dir or key-wrap secret is not the length its algorithm requires (RFC 7518 §4.4, §5)
     too_many_keys,               ///< a JWK Set holds more keys than jwk_set_options::max_keys
 
     // -- caller misuse (condition::misuse) --
@@ -142,6 +154,10 @@ inline const char* message_of(errc e) noexcept {
     case errc::header_invalid_member: return "a registered JOSE header member has the wrong type";
     case errc::crit_invalid: return "\"crit\" must be a non-empty array naming present extension members";
     case errc::header_member_missing: return "the JOSE header has no such member";
+    case errc::jwe_not_compact: return "JWE is not five base64url segments separated by '.'";
+    case errc::header_missing_enc: return "JWE header has no \"enc\" member";
+    case errc::iv_length_invalid: return "JWE initialization vector is not the length the algorithm requires";
+    case errc::encrypted_key_invalid: return "JWE encrypted key is present where the algorithm has none, or missing where it needs one";
     case errc::claim_wrong_type: return "a registered claim has the wrong JSON type";
     case errc::numeric_date_out_of_range: return "a NumericDate is not a finite number between 0 and 253402300799";
     case errc::bearer_missing: return "no bearer credentials in the Authorization header";
@@ -153,6 +169,12 @@ inline const char* message_of(errc e) noexcept {
     case errc::unsupported_algorithm: return "\"alg\" names an algorithm jot does not implement";
     case errc::algorithm_not_allowed: return "no verification key is bound to the token's algorithm";
     case errc::key_not_found: return "no verification key has the token's \"kid\"";
+    case errc::decryption_failed: return "JWE did not decrypt under the key";
+    case errc::tag_length_invalid: return "JWE authentication tag is not the length the algorithm requires";
+    case errc::ephemeral_key_invalid: return "JWE \"epk\" is not a valid public key on the recipient key's curve";
+    case errc::unsupported_encryption: return "\"enc\" names a content encryption jot does not implement";
+    case errc::encryption_not_allowed: return "\"enc\" is not a content encryption the caller allowed";
+    case errc::zip_unsupported: return "JWE header has \"zip\": compressed content is refused";
     case errc::crit_unsupported: return "\"crit\" names an extension jot does not implement";
     case errc::nested_token_unsupported: return "\"cty\":\"JWT\" announces a nested token, which this verifier does not unwrap";
     case errc::token_expired: return "token has expired";
@@ -170,6 +192,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::claim_predicate_failed: return "a claim check supplied by the caller failed";
     case errc::token_revoked: return "token has been revoked";
     case errc::token_replayed: return "a single-use token or proof was presented again";
+    case errc::nested_token_expected: return "JWE \"cty\" is not \"JWT\", so it holds no nested token";
     case errc::insufficient_scope: return "token lacks a required scope";
     case errc::key_too_short: return "HMAC secret is shorter than the hash output";
     case errc::key_too_weak: return "key is too weak for the algorithm";
@@ -183,6 +206,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::key_set_too_large: return "JWK Set document is larger than the configured maximum size";
     case errc::key_set_invalid: return "JWK Set is not an object with a \"keys\" array";
     case errc::duplicate_key_id: return "JWK repeats a \"kid\" an earlier key has for the same algorithm";
+    case errc::key_size_invalid: return "secret is not the length the algorithm requires";
     case errc::too_many_keys: return "JWK Set holds more keys than allowed";
     case errc::invalid_argument: return "an argument is outside its allowed range";
     case errc::url_refused: return "URL refused: only https (or http to an allowed loopback address) without userinfo is fetched";
