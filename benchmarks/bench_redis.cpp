@@ -17,7 +17,8 @@
 #include "bench_revocation.hpp"
 
 int main(int argc, char** argv) {
-    if (!jot_bench::count_openssl_allocations()) {
+    // The hook is installed before main() (tests/support/alloc_counter.cpp).
+    if (!jot_alloc::openssl_hooked()) {
         std::fprintf(stderr, "jot_bench_redis: OpenSSL allocated before main(); its allocations cannot be counted\n");
         return 1;
     }

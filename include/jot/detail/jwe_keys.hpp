@@ -91,8 +91,8 @@ inline result<const ecdh_curve*> check_jwe_pkey(key_management alg, EVP_PKEY* pk
     if (fam == key_management_family::rsa_oaep) {
         if (!EVP_PKEY_is_a(pkey, "RSA")) return errc::key_algorithm_mismatch;
         const int bits = EVP_PKEY_get_bits(pkey);
-        if (bits < rsa_min_bits) return errc::key_too_weak;
-        if (bits > rsa_max_bits) return errc::key_algorithm_mismatch;
+        if (bits < static_cast<int>(rsa_min_bits)) return errc::key_too_weak;
+        if (bits > static_cast<int>(rsa_max_bits)) return errc::key_algorithm_mismatch;
         if (need_private && !has_bn_param(pkey, OSSL_PKEY_PARAM_RSA_D)) return errc::key_not_private;
         return nullptr;
     }
@@ -165,8 +165,15 @@ result<pkey_ptr> ecdh_pkey_from_jwk(const Json& jwk, jwk::part which, const ecdh
     if (!c || kty_s != (c->okp ? "OKP" : "EC")) return errc::key_invalid;
     if (expect && c != expect) return errc::key_algorithm_mismatch;
     // jwk_pkey's readers take a curve of their own table; X25519 is not in it (no JWS algorithm uses it).
-    const jwk::curve shape{c->jose_name, c->openssl_name, c->okp ? jwk::key_type::okp : jwk::key_type::ec,
-                           c->coordinate, c->coordinate, algorithm::eddsa};
+    const jwk::curve shape{c->jose_name,
+                           c->okp ? c->openssl_name : "EC",
+                           c->okp ? nullptr : c->openssl_name,
+                           NID_undef,
+                           c->okp ? jwk::key_type::okp : jwk::key_type::ec,
+                           c->coordinate,
+                           c->coordinate,
+                           0,
+                           algorithm::eddsa};
     if (c->okp) return jwk::okp_from_jwk(jwk, shape, which);
     return jwk::ec_from_jwk(jwk, shape, which);
 }
