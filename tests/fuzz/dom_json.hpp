@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -38,6 +40,22 @@ using dom_json = nlohmann::basic_json<std::map, std::vector, std::string, bool, 
 static_assert(!std::is_same<dom_json, nlohmann::json>::value, "dom_json must be a distinct type");
 static_assert(jot::detail::is_scannable_json<dom_json>::value,
               "dom_json keeps nlohmann::json's number and string types");
+
+/// `s` with every byte outside printable ASCII, and the backslash, written as \xNN: for the fuzzers' reports.
+inline std::string printable(std::string_view s) {
+    std::string out;
+    for (const char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u < 0x7f && c != '\\') {
+            out.push_back(c);
+        } else {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", u);
+            out += buf;
+        }
+    }
+    return out;
+}
 
 } // namespace jot_fuzz
 

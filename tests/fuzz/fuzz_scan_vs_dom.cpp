@@ -34,26 +34,12 @@ namespace {
 
 using json = nlohmann::json;
 using jot_fuzz::dom_json;
+using jot_fuzz::printable;
 using jot::detail::claim_expectations;
 using jot::detail::claim_facts;
 using jot::detail::date_claim;
 using jot::detail::header_facts;
 using jot::detail::member_state;
-
-std::string printable(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x20 && u < 0x7f && c != '\\') {
-            out.push_back(c);
-        } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", u);
-            out += buf;
-        }
-    }
-    return out;
-}
 
 const char* name_of(member_state s) {
     switch (s) {

@@ -24,6 +24,7 @@ namespace {
 
 using json = nlohmann::json;
 using jot_fuzz::dom_json;
+using jot_fuzz::printable;
 
 constexpr std::int64_t now_s = 1700000000;
 
@@ -67,21 +68,6 @@ const jot::basic_verifier<Json, jot::fixed_clock>& policy(int which, bool cached
         return v;
     }();
     return all[static_cast<std::size_t>((cached ? policies : 0) + which)];
-}
-
-std::string printable(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u >= 0x20 && u < 0x7f && c != '\\') {
-            out.push_back(c);
-        } else {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\x%02x", u);
-            out += buf;
-        }
-    }
-    return out;
 }
 
 /// What a verification came to, as text: the error, or the algorithm and both DOMs dumped.

@@ -87,15 +87,29 @@ public:
             if (!raw) return errc::invalid_argument;
             ssl.reset(raw, redisFreeSSLContext);
         }
-        return std::shared_ptr<jti_store>(new jti_store(std::move(o), std::move(ssl)));
+        return std::make_shared<jti_store>(private_tag{}, std::move(o), std::move(ssl));
 #else
         if (o.tls.enabled) return errc::invalid_argument;
-        return std::shared_ptr<jti_store>(new jti_store(std::move(o)));
+        return std::make_shared<jti_store>(private_tag{}, std::move(o));
 #endif
     }
 
     jti_store(const jti_store&) = delete;
     jti_store& operator=(const jti_store&) = delete;
+
+private:
+    struct private_tag {
+        explicit private_tag() = default;
+    };
+
+public:
+    /// Only make() constructs a store (the tag is private); public so std::make_shared can reach it.
+#if defined(JOT_REDIS_TLS)
+    jti_store(private_tag, options o, std::shared_ptr<redisSSLContext> ssl)
+        : o_(std::move(o)), pool_(o_.connections), ssl_(std::move(ssl)) {}
+#else
+    jti_store(private_tag, options o) : o_(std::move(o)), pool_(o_.connections) {}
+#endif
 
     /// Errors: jti_store_unavailable, invalid_argument (an empty id, or a purpose with ':').
     result<void> revoke(std::string_view purpose, std::string_view id, time_point until) override {
@@ -167,12 +181,6 @@ private:
         std::chrono::steady_clock::time_point failed_at{};
     };
 
-#if defined(JOT_REDIS_TLS)
-    jti_store(options o, std::shared_ptr<redisSSLContext> ssl)
-        : o_(std::move(o)), pool_(o_.connections), ssl_(std::move(ssl)) {}
-#else
-    explicit jti_store(options o) : o_(std::move(o)), pool_(o_.connections) {}
-#endif
 
     static bool valid_purpose(std::string_view p) noexcept { return p.find(':') == std::string_view::npos; }
 
