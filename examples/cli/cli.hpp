@@ -17,6 +17,7 @@
 
 #include <jot/algorithm.hpp>
 #include <jot/error.hpp>
+#include <jot/jwe.hpp>
 #include <jot/signer.hpp>
 
 namespace jot_cli {
@@ -120,6 +121,7 @@ struct verify_args {
     std::string alg, key, key_format, jwks, issuer, subject, type, leeway;
     std::vector<std::string> audiences;
     bool allow_missing_exp = false, ignore_aud = false, ignore_typ = false;
+    std::string decrypt_key, decrypt_alg, decrypt_enc;  ///< a nested JWT: decrypt with these, then verify
     std::optional<std::string> token;
 };
 
@@ -167,6 +169,10 @@ int run_thumbprint(const std::string& file);
 bool is_jwe_alg(const std::string& name);
 int run_encrypt(const encrypt_args& a);
 int run_decrypt(const decrypt_args& a);
+/// The decrypter `decrypt` (and `verify --decrypt-key`) uses: --alg/--enc when given, otherwise the token's own
+/// "alg" (the key must fit it) and every "enc" (a dir key: the token's). Fails with exit 2 (key) or 1 (token).
+jot::jwe_decrypter make_decrypter(const std::string& alg, const std::string& enc, const std::string& key_file,
+                                 const std::string& token);
 int run_jwe_keygen(const keygen_args& a);
 
 } // namespace jot_cli

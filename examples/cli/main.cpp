@@ -82,6 +82,12 @@ int main(int argc, char** argv) {
     verify->add_flag("--allow-missing-exp", ver.allow_missing_exp, "Accept a token without \"exp\"");
     verify->add_flag("--ignore-aud", ver.ignore_aud, "Accept any \"aud\" without checking it")->excludes(aud);
     verify->add_flag("--ignore-typ", ver.ignore_typ, "Accept any header \"typ\"")->excludes(typ);
+    CLI::Option* decrypt_key = option(verify, "--decrypt-key", ver.decrypt_key, "FILE",
+                                      "A nested JWT: decrypt the JWE with this key (as decrypt --key), then verify");
+    option(verify, "--decrypt-alg", ver.decrypt_alg, "ALG", "With --decrypt-key: the JWE \"alg\" (default: the token's)")
+        ->needs(decrypt_key);
+    option(verify, "--decrypt-enc", ver.decrypt_enc, "ENC", "With --decrypt-key: the one JWE \"enc\" allowed (default: any)")
+        ->needs(decrypt_key);
     add_token(verify, ver.token);
     add_now(verify, now);
     // Keys from a live provider (http_commands.cpp).

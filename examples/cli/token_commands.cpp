@@ -15,6 +15,7 @@
 #include <jot/builder.hpp>
 #include <jot/clock.hpp>
 #include <jot/dangerous.hpp>
+#include <jot/nested.hpp>
 #include <jot/verifier.hpp>
 
 #include "cli.hpp"
@@ -160,7 +161,11 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
     if (!verifier) fail_input(verifier.error(), "verifier settings");
 
     const std::string token = read_token(a.token);
-    auto verified = verifier->verify(token);
+    // A nested JWT (RFC 7519 §7.2): decrypt, require "cty":"JWT", then the same verifier and policy.
+    auto verified = a.decrypt_key.empty()
+                        ? verifier->verify(token)
+                        : jot::decrypt_and_verify(make_decrypter(a.decrypt_alg, a.decrypt_enc, a.decrypt_key, token),
+                                                  *verifier, token);
     if (!verified) fail_token(verified.error());
     std::cout << verified->claims().json().dump() << "\n";
     return exit_ok;

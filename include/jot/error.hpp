@@ -32,6 +32,7 @@ enum class errc {
     header_missing_enc,          ///< a JWE header has no "enc" member (RFC 7516 §4.1.2)
     iv_length_invalid,           ///< a JWE IV (or a key-wrap "iv") is empty or not the length its algorithm fixes
     encrypted_key_invalid,       ///< a JWE Encrypted Key is present for dir/ECDH-ES, or empty where one is needed
+    pbes2_salt_invalid,          ///< a PBES2 JWE has no "p2s", or one shorter than 8 octets (RFC 7518 §4.8.1.1)
     claim_wrong_type,            ///< a registered claim has the wrong JSON type (never treated as absent)
     numeric_date_out_of_range,   ///< a NumericDate is not finite or outside [0, 253402300799]
     bearer_missing,              ///< the Authorization header value is empty (RFC 6750 §2.1)
@@ -52,6 +53,7 @@ enum class errc {
     unsupported_encryption,      ///< "enc" names no content encryption jot implements (RFC 7518 §5.1)
     encryption_not_allowed,      ///< "enc" is not one the caller allowed, or not the one a dir key is bound to
     zip_unsupported,             ///< a JWE header has "zip": compressed plaintext is refused (decompression bombs)
+    pbes2_count_out_of_range,    ///< a PBES2 JWE's "p2c" is absent, under 1000 or over the key's bound (RFC 7518 §4.8.1.2)
     crit_unsupported,            ///< "crit" names an extension jot does not implement (RFC 7515 §4.1.11)
 
     // -- claims rejected by policy (condition::claims_rejected) --
@@ -158,6 +160,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::header_missing_enc: return "JWE header has no \"enc\" member";
     case errc::iv_length_invalid: return "JWE initialization vector is not the length the algorithm requires";
     case errc::encrypted_key_invalid: return "JWE encrypted key is present where the algorithm has none, or missing where it needs one";
+    case errc::pbes2_salt_invalid: return "PBES2 \"p2s\" is missing or shorter than 8 octets";
     case errc::claim_wrong_type: return "a registered claim has the wrong JSON type";
     case errc::numeric_date_out_of_range: return "a NumericDate is not a finite number between 0 and 253402300799";
     case errc::bearer_missing: return "no bearer credentials in the Authorization header";
@@ -175,6 +178,7 @@ inline const char* message_of(errc e) noexcept {
     case errc::unsupported_encryption: return "\"enc\" names a content encryption jot does not implement";
     case errc::encryption_not_allowed: return "\"enc\" is not a content encryption the caller allowed";
     case errc::zip_unsupported: return "JWE header has \"zip\": compressed content is refused";
+    case errc::pbes2_count_out_of_range: return "PBES2 \"p2c\" is missing, under 1000 or over the key's maximum iteration count";
     case errc::crit_unsupported: return "\"crit\" names an extension jot does not implement";
     case errc::nested_token_unsupported: return "\"cty\":\"JWT\" announces a nested token, which this verifier does not unwrap";
     case errc::token_expired: return "token has expired";

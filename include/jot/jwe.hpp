@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <initializer_list>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,16 +72,23 @@ public:
 
     /// The plaintext, exactly as encrypted.
     std::string_view plaintext() const noexcept { return d_.plaintext; }
-    /// The protected header, as strictly parsed.
-    const nlohmann::json& header() const noexcept { return d_.header; }
-    /// "cty", empty when absent.
-    std::string_view content_type() const { return detail::header_string(d_.header, "cty"); }
-    /// "typ", empty when absent.
-    std::string_view type() const { return detail::header_string(d_.header, "typ"); }
-    key_management alg() const { return *key_management_from_string(detail::header_string(d_.header, "alg")); }
-    content_encryption enc() const {
-        return *content_encryption_from_string(detail::header_string(d_.header, "enc"));
+    /// The protected header's JSON text, as decoded and strictly checked.
+    std::string_view header_json() const noexcept { return d_.header; }
+    /// The protected header as a DOM, built on each call from header_json(): decryption only scans the header
+    /// (RFC 7516 §5.2), so a caller who never reads the DOM never pays for it. The text passed json_scanner,
+    /// whose verdicts equal parse_object's, so this cannot fail; if it ever did, the process stops with a
+    /// message (detail::invariant_failed) rather than hand back an empty header.
+    nlohmann::json header() const {
+        auto r = detail::parse_object<nlohmann::json>(d_.header, std::numeric_limits<std::size_t>::max());
+        if (!r) detail::invariant_failed("a decrypted JWE's header no longer parses", "header", r.error());
+        return std::move(*r);
     }
+    /// "cty", empty when absent.
+    std::string_view content_type() const noexcept { return d_.content_type; }
+    /// "typ", empty when absent.
+    std::string_view type() const noexcept { return d_.type; }
+    key_management alg() const noexcept { return d_.alg; }
+    content_encryption enc() const noexcept { return d_.enc; }
 
 private:
     friend class jwe_decrypter;
@@ -115,9 +123,10 @@ public:
     /// segments strictly decoded and their lengths, the CEK, then the content.
     /// Errors: errc::token_too_large, errc::jwe_not_compact, errc::empty_segment, any base64url and JSON error,
     /// errc::header_missing_alg, errc::header_missing_enc, errc::header_invalid_member, errc::zip_unsupported,
-    /// errc::crit_invalid, errc::crit_unsupported, errc::unsupported_algorithm (RSA1_5, PBES2-* included),
-    /// errc::algorithm_not_allowed, errc::unsupported_encryption, errc::encryption_not_allowed,
+    /// errc::crit_invalid, errc::crit_unsupported, errc::unsupported_algorithm (RSA1_5; PBES2-* unless the key
+    /// was made with from_password), errc::algorithm_not_allowed, errc::unsupported_encryption, errc::encryption_not_allowed,
     /// errc::key_not_found, errc::encrypted_key_invalid, errc::iv_length_invalid, errc::tag_length_invalid,
+    /// errc::pbes2_count_out_of_range and errc::pbes2_salt_invalid (PBES2, before any PBKDF2 work),
     /// errc::ephemeral_key_invalid, errc::decryption_failed (one code for a wrong tag and for an encrypted key
     /// that did not decrypt or unwrap, RFC 7516 §11.5), errc::crypto_failure. No exception for bad input.
     result<jwe_content> decrypt(std::string_view token) const {

@@ -11,7 +11,8 @@
 namespace jot {
 
 /// A JWE key management algorithm ("alg", RFC 7518 §4.1). RSA1_5 is not offered (Bleichenbacher's attack,
-/// RFC 8725 §3.2); PBES2-* are not offered; any name outside this list is errc::unsupported_algorithm.
+/// RFC 8725 §3.2); PBES2-* only with a key made from a password with jwe_decryption_key::from_password (an
+/// explicit opt-in with a bounded iteration count); any name outside this list is errc::unsupported_algorithm.
 enum class key_management {
     rsa_oaep,        ///< RSA-OAEP: RSAES-OAEP with SHA-1 and MGF1-SHA-1 (RFC 7518 §4.3)
     rsa_oaep_256,    ///< RSA-OAEP-256: RSAES-OAEP with SHA-256 and MGF1-SHA-256 (RFC 7518 §4.3)
@@ -26,6 +27,9 @@ enum class key_management {
     a192gcmkw,       ///< A192GCMKW
     a256gcmkw,       ///< A256GCMKW
     dir,             ///< dir: the shared key is the CEK (RFC 7518 §4.5)
+    pbes2_hs256_a128kw,  ///< PBES2-HS256+A128KW: PBKDF2-HMAC-SHA-256 of a password, then A128KW (RFC 7518 §4.8)
+    pbes2_hs384_a192kw,  ///< PBES2-HS384+A192KW
+    pbes2_hs512_a256kw,  ///< PBES2-HS512+A256KW
 };
 
 /// A JWE content encryption algorithm ("enc", RFC 7518 §5.1).
@@ -39,7 +43,7 @@ enum class content_encryption {
 };
 
 /// How a key management algorithm obtains the CEK.
-enum class key_management_family { rsa_oaep, ecdh, aes_kw, aes_gcm_kw, direct };
+enum class key_management_family { rsa_oaep, ecdh, aes_kw, aes_gcm_kw, direct, pbes2 };
 
 namespace detail {
 
@@ -48,22 +52,26 @@ struct key_management_facts {
     std::string_view name;
     key_management_family family;
     std::size_t kek_octets;  ///< the shared or derived key-encryption key (0 for RSA, ECDH-ES direct and dir)
+    std::size_t prf_octets;  ///< PBES2: the HMAC-SHA-2 output size of PBKDF2's PRF (0 otherwise)
 };
 
 inline constexpr key_management_facts key_management_table[] = {
-    {key_management::rsa_oaep, "RSA-OAEP", key_management_family::rsa_oaep, 0},
-    {key_management::rsa_oaep_256, "RSA-OAEP-256", key_management_family::rsa_oaep, 0},
-    {key_management::ecdh_es, "ECDH-ES", key_management_family::ecdh, 0},
-    {key_management::ecdh_es_a128kw, "ECDH-ES+A128KW", key_management_family::ecdh, 16},
-    {key_management::ecdh_es_a192kw, "ECDH-ES+A192KW", key_management_family::ecdh, 24},
-    {key_management::ecdh_es_a256kw, "ECDH-ES+A256KW", key_management_family::ecdh, 32},
-    {key_management::a128kw, "A128KW", key_management_family::aes_kw, 16},
-    {key_management::a192kw, "A192KW", key_management_family::aes_kw, 24},
-    {key_management::a256kw, "A256KW", key_management_family::aes_kw, 32},
-    {key_management::a128gcmkw, "A128GCMKW", key_management_family::aes_gcm_kw, 16},
-    {key_management::a192gcmkw, "A192GCMKW", key_management_family::aes_gcm_kw, 24},
-    {key_management::a256gcmkw, "A256GCMKW", key_management_family::aes_gcm_kw, 32},
-    {key_management::dir, "dir", key_management_family::direct, 0},
+    {key_management::rsa_oaep, "RSA-OAEP", key_management_family::rsa_oaep, 0, 0},
+    {key_management::rsa_oaep_256, "RSA-OAEP-256", key_management_family::rsa_oaep, 0, 0},
+    {key_management::ecdh_es, "ECDH-ES", key_management_family::ecdh, 0, 0},
+    {key_management::ecdh_es_a128kw, "ECDH-ES+A128KW", key_management_family::ecdh, 16, 0},
+    {key_management::ecdh_es_a192kw, "ECDH-ES+A192KW", key_management_family::ecdh, 24, 0},
+    {key_management::ecdh_es_a256kw, "ECDH-ES+A256KW", key_management_family::ecdh, 32, 0},
+    {key_management::a128kw, "A128KW", key_management_family::aes_kw, 16, 0},
+    {key_management::a192kw, "A192KW", key_management_family::aes_kw, 24, 0},
+    {key_management::a256kw, "A256KW", key_management_family::aes_kw, 32, 0},
+    {key_management::a128gcmkw, "A128GCMKW", key_management_family::aes_gcm_kw, 16, 0},
+    {key_management::a192gcmkw, "A192GCMKW", key_management_family::aes_gcm_kw, 24, 0},
+    {key_management::a256gcmkw, "A256GCMKW", key_management_family::aes_gcm_kw, 32, 0},
+    {key_management::dir, "dir", key_management_family::direct, 0, 0},
+    {key_management::pbes2_hs256_a128kw, "PBES2-HS256+A128KW", key_management_family::pbes2, 16, 32},
+    {key_management::pbes2_hs384_a192kw, "PBES2-HS384+A192KW", key_management_family::pbes2, 24, 48},
+    {key_management::pbes2_hs512_a256kw, "PBES2-HS512+A256KW", key_management_family::pbes2, 32, 64},
 };
 
 struct content_encryption_facts {
@@ -103,7 +111,8 @@ inline key_management_family family_of(key_management a) noexcept { return detai
 inline std::size_t cek_size(content_encryption e) noexcept { return detail::jwe_facts(e).key_octets; }
 
 /// The key management algorithm named `s` (case-sensitive, RFC 7518 §4.1).
-/// Errors: errc::unsupported_algorithm (RSA1_5, PBES2-* and every unknown name included).
+/// Errors: errc::unsupported_algorithm (RSA1_5 and every unknown name included). PBES2-* names are known here;
+/// a decrypter refuses them as errc::unsupported_algorithm unless its key was made with from_password.
 inline result<key_management> key_management_from_string(std::string_view s) noexcept {
     for (const auto& f : detail::key_management_table)
         if (f.name == s) return f.alg;

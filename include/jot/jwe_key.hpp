@@ -2,6 +2,7 @@
 // JWE keys bound to one key management algorithm: jwe_encryption_key (sender) and jwe_decryption_key (recipient).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,18 @@
 namespace jot {
 
 class jwe_decryption_key;
+
+/// The opt-in to PBES2 (RFC 7518 §4.8): a password key's PBKDF2 iteration counts. A recipient runs PBKDF2 for
+/// "p2c" iterations the token chooses, so an unbounded count lets anyone who can send a token burn the
+/// recipient's CPU (RFC 8725 §3.1 asks to bound it); jot refuses a "p2c" over max_count before any PBKDF2
+/// work, and under 1000 (RFC 7518 §4.8.1.2) always.
+struct pbes2_options {
+    /// The "p2c" a sender writes (at least 1000, at most max_count).
+    std::uint32_t count = 10000;
+    /// The largest "p2c" a recipient accepts: 10000 by default, the bound panva/jose and erlang-jose adopted
+    /// for the large-p2c denial of service (CVE-2022-36083, CVE-2023-50966); raise it only for known senders.
+    std::uint32_t max_count = 10000;
+};
 
 namespace detail {
 struct jwe_key_access;
@@ -42,6 +55,16 @@ public:
     /// only. Errors: errc::key_size_invalid.
     static result<jwe_encryption_key> direct(content_encryption enc, bytes_view cek, std::string kid = {}) {
         return make(detail::symmetric_key_data(key_management::dir, enc, cek, std::move(kid)));
+    }
+
+    /// A password for PBES2-HS256+A128KW, PBES2-HS384+A192KW or PBES2-HS512+A256KW (RFC 7518 §4.8): each token
+    /// gets a fresh 16-octet salt ("p2s") and options.count iterations ("p2c"). Passwords are weak keys: prefer
+    /// a random key (A*KW) wherever the sender can hold one. Errors: errc::key_algorithm_mismatch (not a
+    /// PBES2 algorithm), errc::key_size_invalid (an empty password), errc::invalid_argument (a count under
+    /// 1000 or over options.max_count).
+    static result<jwe_encryption_key> from_password(key_management alg, bytes_view password,
+                                                    pbes2_options options = {}, std::string kid = {}) {
+        return make(detail::password_key_data(alg, password, options.count, options.max_count, std::move(kid)));
     }
 
     /// A SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY", or a certificate whose key is taken unvalidated).
@@ -74,6 +97,18 @@ public:
 private:
     friend struct detail::jwe_key_access;
     friend class jwe_decryption_key;
+
+/// The opt-in to PBES2 (RFC 7518 §4.8): a password key's PBKDF2 iteration counts. A recipient runs PBKDF2 for
+/// "p2c" iterations the token chooses, so an unbounded count lets anyone who can send a token burn the
+/// recipient's CPU (RFC 8725 §3.1 asks to bound it); jot refuses a "p2c" over max_count before any PBKDF2
+/// work, and under 1000 (RFC 7518 §4.8.1.2) always.
+struct pbes2_options {
+    /// The "p2c" a sender writes (at least 1000, at most max_count).
+    std::uint32_t count = 10000;
+    /// The largest "p2c" a recipient accepts: 10000 by default, the bound panva/jose and erlang-jose adopted
+    /// for the large-p2c denial of service (CVE-2022-36083, CVE-2023-50966); raise it only for known senders.
+    std::uint32_t max_count = 10000;
+};
     explicit jwe_encryption_key(std::shared_ptr<const detail::jwe_key_data> d) : d_(std::move(d)) {}
     static result<jwe_encryption_key> make(result<detail::jwe_key_data> d) {
         if (!d) return d.error();
@@ -96,6 +131,18 @@ public:
     /// See jwe_encryption_key::direct: tokens whose "enc" is not `enc` are refused. Errors: the same.
     static result<jwe_decryption_key> direct(content_encryption enc, bytes_view cek, std::string kid = {}) {
         return make(detail::symmetric_key_data(key_management::dir, enc, cek, std::move(kid)));
+    }
+
+    /// The explicit opt-in to PBES2 (RFC 7518 §4.8): a key that decrypts PBES2-* tokens of `alg` with
+    /// `password`, running PBKDF2 only for a "p2c" between 1000 and options.max_count and a "p2s" of at least 8
+    /// octets (checked before any PBKDF2 work: errc::pbes2_count_out_of_range, errc::pbes2_salt_invalid when
+    /// decrypting). A decrypter whose key was not made here refuses every PBES2-* token as
+    /// errc::unsupported_algorithm. A wrong password is errc::decryption_failed. Errors:
+    /// errc::key_algorithm_mismatch (not a PBES2 algorithm), errc::key_size_invalid (an empty password),
+    /// errc::invalid_argument (options.count or options.max_count under 1000, or count over max_count).
+    static result<jwe_decryption_key> from_password(key_management alg, bytes_view password,
+                                                    pbes2_options options = {}, std::string kid = {}) {
+        return make(detail::password_key_data(alg, password, options.count, options.max_count, std::move(kid)));
     }
 
     /// A PKCS#8 PEM ("BEGIN PRIVATE KEY"; encrypted with `password`) or a traditional RSA/EC private key PEM.
@@ -122,11 +169,13 @@ public:
 
     /// A new random key for `alg`: RSA 2048 bits for RSA-OAEP*, a key on `curve` ("P-256", "P-384", "P-521",
     /// "X25519") for ECDH-ES*, a random AES key of the algorithm's size for A*KW and A*GCMKW.
-    /// Errors: errc::invalid_argument (dir: use generate_direct; an unknown curve), errc::crypto_failure.
+    /// Errors: errc::invalid_argument (dir: use generate_direct; PBES2: use from_password; an unknown curve),
+    /// errc::crypto_failure.
     static result<jwe_decryption_key> generate(key_management alg, std::string kid = {},
                                                std::string_view curve = "P-256") {
         const key_management_family fam = family_of(alg);
-        if (fam == key_management_family::direct) return errc::invalid_argument;
+        if (fam == key_management_family::direct || fam == key_management_family::pbes2)
+            return errc::invalid_argument;
         if (fam == key_management_family::aes_kw || fam == key_management_family::aes_gcm_kw) {
             detail::wiped_buffer k(detail::jwe_facts(alg).kek_octets);
             if (auto r = detail::random_bytes(k.data(), k.size()); !r) return r.error();
@@ -134,11 +183,9 @@ public:
         }
         detail::pkey_ptr pkey;
         if (fam == key_management_family::rsa_oaep) {
+            detail::openssl_error_scope scope;
             pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(2048)));
-            if (!pkey) {
-                detail::clear_openssl_errors();
-                return errc::crypto_failure;
-            }
+            if (!pkey) return errc::crypto_failure;
         } else {
             const detail::ecdh_curve* c = detail::find_ecdh_curve(curve);
             if (!c) return errc::invalid_argument;

@@ -1089,6 +1089,16 @@ def test_jwe():
     expect_refused(jot("encrypt", "--alg", "dir", "--enc", "A128GCM", "--key", enc_key("dir")), "key_size_invalid",
                    "encrypt dir with a 32-octet key for A128GCM")
 
+    # A raw secret is raw even when its first byte is '{' (or blank then '{'): one random key in 256 starts so,
+    # and reading it as a broken JWK made the JWE interop tests fail now and then.
+    for name, secret, alg, extra in [("brace16.bin", b"{" + bytes(range(1, 16)), "A128KW", []),
+                                     ("brace-ws.bin", b" \n{" + bytes(range(100, 113)), "A128GCMKW", []),
+                                     ("brace32.bin", b"{\"kty\"" + bytes(26), "dir", [])]:
+        f = write(name, secret)
+        r = jot("encrypt", "--alg", alg, "--enc", "A256GCM", "--key", f, stdin=plain)
+        d = jot("decrypt", "--key", f, stdin=r.out)
+        check(r.code == 0 and d.code == 0 and d.out == plain, f"{alg}: a raw secret starting {secret[:3]!r} works", d)
+
     # Nested: sign | encrypt --cty JWT, then decrypt | verify.
     hs = write("hs.bin", SECRET)
     signed = sign_token("--alg", "HS256", "--key", hs, "--sub", "alice", "--exp", "+1h", "--now", NOW)
@@ -1101,6 +1111,49 @@ def test_jwe():
     v = jot("verify", "--alg", "HS256", "--key", hs, "--now", NOW, "--allow-missing-exp", stdin=d.out)
     check(v.code == 0 and payload_of_stdout(v) is not None and payload_of_stdout(v).get("sub") == "alice",
           "decrypt | verify accepts the inner token", v)
+
+    # One command: verify --decrypt-key decrypts, requires cty JWT, and verifies with verify's whole policy.
+    nested = r.out
+    v = jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("ECDH-ES+A128KW"), "--now", NOW,
+            stdin=nested)
+    check(v.code == 0 and payload_of_stdout(v) is not None and payload_of_stdout(v).get("sub") == "alice",
+          "verify --decrypt-key accepts the nested token", v)
+    v = jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("ECDH-ES+A128KW"),
+            "--decrypt-alg", "ECDH-ES+A128KW", "--decrypt-enc", "A256GCM", "--now", NOW, nested.decode().strip())
+    check(v.code == 0 and payload_of_stdout(v).get("sub") == "alice",
+          "verify --decrypt-key with --decrypt-alg, --decrypt-enc and the token argument", v)
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("ECDH-ES+A128KW"),
+                        "--sub", "bob", "--now", NOW, stdin=nested),
+                    "subject_mismatch", "verify --decrypt-key applies the inner policy (--sub)")
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("ECDH-ES+A128KW"),
+                        "--now", NOW + 7200, stdin=nested),
+                    "token_expired", "verify --decrypt-key applies the inner policy (exp)")
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", write("other.bin", b"o" * 32),
+                        "--decrypt-key", dec_key("ECDH-ES+A128KW"), "--now", NOW, stdin=nested),
+                    "signature_invalid", "verify --decrypt-key checks the inner signature")
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("ECDH-ES+A128KW"),
+                        "--decrypt-enc", "A128GCM", "--now", NOW, stdin=nested),
+                    "encryption_not_allowed", "verify --decrypt-enc other than the token's")
+    no_cty = jot("encrypt", "--alg", "A256KW", "--enc", "A256GCM", "--key", enc_key("A256KW"), stdin=signed.encode())
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("A256KW"), "--now", NOW,
+                        stdin=no_cty.out),
+                    "nested_token_expected", "verify --decrypt-key refuses a JWE without cty JWT")
+    parts = nested.decode().strip().split(".")
+    raw = bytearray(unb64u(parts[4]))
+    raw[0] ^= 1
+    parts[4] = b64u(bytes(raw))
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("ECDH-ES+A128KW"),
+                        "--now", NOW, ".".join(parts)),
+                    "decryption_failed", "verify --decrypt-key with a changed JWE tag")
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("A256KW"), "--now", NOW,
+                        stdin=signed.encode()),
+                    "unsupported_algorithm", "verify --decrypt-key given a bare JWS")
+    expect_refused(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-key", dec_key("A128GCMKW"), "--now", NOW,
+                       "--decrypt-alg", "A256KW", stdin=nested),
+                   "key_size_invalid", "verify --decrypt-key with a key that does not fit --decrypt-alg")
+    expect_refused(jot("verify", "--alg", "HS256", "--key", hs, "--decrypt-alg", "A256KW", "--now", NOW,
+                       stdin=nested),
+                   "usage", "verify --decrypt-alg without --decrypt-key")
 
     # Independent check with Python's cryptography package: dir + A256GCM both ways.
     try:

@@ -110,7 +110,9 @@ def cjose_encrypt(key, alg, enc):
 
 def cjose_decrypt(key, token):
     code, out, err = run([CJOSE, "decrypt", key.prefix + ".private.jwk.json"], token.encode())
-    return out if code == 0 else None
+    if code != 0:
+        raise RuntimeError(f"cjose decrypt exited {code}: {err.decode(errors='replace').strip()}")
+    return out
 
 
 def main():
@@ -133,7 +135,7 @@ def main():
         return 77
     encrypt, decrypt = (jwcrypto_encrypt, jwcrypto_decrypt) if a.other == "jwcrypto" else (cjose_encrypt, cjose_decrypt)
 
-    rows, failures, unsupported = [], 0, 0
+    rows, details, failures, unsupported = [], [], 0, 0
     keys = {}
     for alg, crv in ALGS:
         for enc in ENCS:
@@ -154,17 +156,26 @@ def main():
                 rows.append((label, "not supported by " + a.other, ""))
                 continue
             mine = jot_encrypt(key, alg, enc)
+            why = ""
             try:
                 to_them = mine is not None and decrypt(key, mine) == PLAINTEXT
             except Exception as e:
                 to_them, why = False, str(e)
-            to_jot = jot_decrypt(key, alg, enc, theirs) == PLAINTEXT
+            back = jot_decrypt(key, alg, enc, theirs)
+            to_jot = back == PLAINTEXT
             rows.append((label, "ok" if to_them else "FAIL", "ok" if to_jot else "FAIL"))
             failures += (not to_them) + (not to_jot)
+            # A failure says why, with the token, so that a rare one can be replayed.
+            if not to_them:
+                details.append(f"{label}: jot -> {a.other}: {why if mine else 'jot encrypt failed'}; token {mine}")
+            if not to_jot:
+                details.append(f"{label}: {a.other} -> jot: {back.decode(errors='replace').strip()}; token {theirs}")
     width = max(len(r[0]) for r in rows)
     print(f"{'pair'.ljust(width)}  jot -> {a.other:10}  {a.other} -> jot")
     for label, there, back in rows:
         print(f"{label.ljust(width)}  {there:17}  {back}")
+    for d in details:
+        print("FAIL " + d)
     checked = len(rows) - unsupported
     print(f"{checked} pairs both ways, {unsupported} not supported by {a.other}, {failures} failures")
     return 1 if failures or checked == 0 else 0

@@ -249,13 +249,44 @@ def main():
               "0.999 s before the date: PyJWT (`int(exp)`, `timegm(utctimetuple())`) and golang-jwt's v4 claims "
               "(`time.Unix(now, 0)`, `TimePrecision` of a second) both compare whole seconds.", ""]
 
+    # JWE (jwe_interop.py, its own ctest tests): what is exchanged, which this page does not read from results.
+    L += [
+          '## JWE both ways: jwcrypto and cjose',
+          '',
+          '`tests/interop/jwe_interop.py` (ctest `interop_jwe_jwcrypto`, `interop_jwe_cjose`) exchanges '
+          "compact JWEs between the `jot` tool and Python's **jwcrypto** (`python3-jwcrypto`) and C "
+          '**cjose** (`libcjose-dev`, through the small helper `tests/interop/jwe_cjose.cpp`). For each '
+          'pair, a plaintext with a NUL and non-UTF-8 bytes is encrypted by jot and decrypted by the other'
+          ' side, then encrypted by the other side and decrypted by jot; both must give it back byte for '
+          'byte. A pair counts as supported by the other side when it decrypts its own token; every '
+          'supported pair must then pass both ways, and a failure prints its reason and token.',
+          '',
+          '| key management (curve) | content encryption | jwcrypto | cjose |',
+          '|---|---|---|---|',
+          '| `RSA-OAEP` | all six | both ways | both ways |',
+          '| `RSA-OAEP-256` | all six | both ways | not in cjose |',
+          '| `ECDH-ES` (P-256, P-384, P-521) | all six | both ways | both ways |',
+          '| `ECDH-ES` (X25519) | all six | both ways | not in cjose |',
+          '| `ECDH-ES+A128KW` (P-256, X25519), `ECDH-ES+A192KW` (P-384), `ECDH-ES+A256KW` (P-521, X25519) '
+          '| all six | both ways | not in cjose |',
+          '| `A128KW`, `A192KW`, `A256KW` | all six | both ways | both ways |',
+          '| `A128GCMKW`, `A192GCMKW`, `A256GCMKW` | all six | both ways | not in cjose |',
+          '| `dir` | all six | both ways | both ways |',
+          '',
+          '"All six" are `A128GCM`, `A192GCM`, `A256GCM`, `A128CBC-HS256`, `A192CBC-HS384` and '
+          '`A256CBC-HS512`: 108 pairs with jwcrypto, 48 with cjose (cjose 0.6.2 has no RSA-OAEP-256, '
+          'X25519, ECDH-ES key wrapping or AES-GCM key wrapping). `PBES2-*` is not exchanged (jot offers '
+          'it only behind `from_password`, and the tool does not).',
+          '',
+    ]
     L += ["## Not covered", "",
           "- jot's fully-specified `Ed25519` and `Ed448` algorithm names (RFC 9864): neither PyJWT 2.6 nor "
           "golang-jwt knows them. A JWK that `jot keygen --alg Ed448` writes says `\"alg\": \"Ed448\"`, which "
           "`jwt.PyJWKSet` skips as unusable; publish such a key with `jot jwks --alg EdDSA` for PyJWT 2.6.",
           "- ES256K and Ed448 in golang-jwt (not implemented there); JWKs in golang-jwt's tool (it reads PEM and "
           "raw secrets only).",
-          "- JWE, unencoded payloads (RFC 7797 `b64`, which PyJWT supports and jot does not), and nested JWTs.",
+          "- Unencoded payloads (RFC 7797 `b64`, which PyJWT supports and jot does not), nested JWTs, and JWE "
+          "with PyJWT or golang-jwt (neither implements it).",
           ""]
     L += ["## Running it", "",
           "```sh",

@@ -21,34 +21,14 @@
 #include "../jwe_algorithm.hpp"
 #include "../result.hpp"
 #include "../token.hpp"
-#include "header_registry.hpp"
 #include "json_dom.hpp"
 #include "json_write.hpp"
 #include "json_get.hpp"
+#include "jwe_header.hpp"
 #include "jwe_crypto.hpp"
 #include "jwe_keys.hpp"
 
 namespace jot::detail {
-
-/// The header parameters RFC 7516 §4.1 and RFC 7518 §4.6.1, §4.7.1, §4.8.1 register for JWE, with their JSON
-/// types (the JWS ones come from header_registry.hpp). "p2c" is a number; every other one here a string,
-/// except "epk" (an object). "zip" is refused whatever its type.
-enum class jwe_member_type : unsigned char { string, object, number };
-struct jwe_registered_member {
-    std::string_view name;
-    jwe_member_type type;
-};
-inline constexpr jwe_registered_member jwe_registered_members[] = {
-    {"enc", jwe_member_type::string}, {"zip", jwe_member_type::string}, {"epk", jwe_member_type::object},
-    {"apu", jwe_member_type::string}, {"apv", jwe_member_type::string}, {"iv", jwe_member_type::string},
-    {"tag", jwe_member_type::string}, {"p2s", jwe_member_type::string}, {"p2c", jwe_member_type::number},
-};
-
-inline const jwe_registered_member* find_jwe_registered(std::string_view name) noexcept {
-    for (const auto& m : jwe_registered_members)
-        if (m.name == name) return &m;
-    return nullptr;
-}
 
 /// Values a test injects in place of the random ones, to reproduce published vectors byte for byte
 /// (RFC 7520 §5). Never used outside tests: a fixed CEK or IV destroys the security of AES-GCM.
@@ -56,6 +36,7 @@ struct jwe_fixed_randomness {
     bytes_view cek;
     bytes_view iv;
     bytes_view kw_iv;
+    bytes_view p2s;
     EVP_PKEY* ephemeral = nullptr;
 };
 
@@ -164,6 +145,25 @@ inline result<std::string> jwe_encrypt(const jwe_key_data& k, content_encryption
         }
         break;
     }
+    case key_management_family::pbes2: {
+        // RFC 7518 §4.8.1.1: a fresh salt per token; 16 octets, twice the minimum.
+        std::uint8_t p2s[16];
+        bytes_view salt(p2s, sizeof p2s);
+        if (fixed && fixed->p2s.size() >= pbes2_min_salt) salt = fixed->p2s;
+        else if (auto r = random_bytes(p2s, sizeof p2s); !r) return r.error();
+        const key_management_facts& f = jwe_facts(k.alg);
+        wiped_buffer kek(f.kek_octets);
+        if (auto r = pbes2_derive(bytes_view(k.secret.data(), k.secret.size()), f.name, salt, k.pbes2_count,
+                                  f.prf_octets, kek.data(), kek.size());
+            !r)
+            return r.error();
+        encrypted_key.resize(cek.size() + 8);
+        if (auto r = aes_wrap(kek.view(), cek.view(), encrypted_key.data()); !r) return r.error();
+        append_string_member(extra, "p2s", base64url::encode(salt));
+        extra += ",\"p2c\":";
+        extra += std::to_string(k.pbes2_count);
+        break;
+    }
     case key_management_family::direct: break;
     }
 
@@ -199,13 +199,20 @@ inline result<std::string> jwe_encrypt(const jwe_key_data& k, content_encryption
                 base64url::encoded_size(plaintext.size() + 16) + 64);
     base64url::encode_append(bytes_view(header.data(), header.size()), out);
     const std::size_t aad_len = out.size();
-    std::vector<std::uint8_t> ct(plaintext.size() + 16);
+    // The ciphertext of a typical token fits the stack; only a longer one is put on the heap.
+    std::uint8_t small_ct[1024];
+    std::vector<std::uint8_t> big_ct;
+    std::uint8_t* ct = small_ct;
+    if (plaintext.size() + 16 > sizeof small_ct) {
+        big_ct.resize(plaintext.size() + 16);
+        ct = big_ct.data();
+    }
     std::size_t ct_len = plaintext.size();
     const bytes_view aad(out.data(), aad_len);
     if (e.gcm) {
-        if (auto r = gcm_encrypt(cek.view(), bytes_view(iv, 12), aad, plaintext, ct.data(), tag); !r) return r.error();
+        if (auto r = gcm_encrypt(cek.view(), bytes_view(iv, 12), aad, plaintext, ct, tag); !r) return r.error();
     } else {
-        auto n = cbc_hs_encrypt(cek.view(), bytes_view(iv, 16), aad, plaintext, ct.data(), tag);
+        auto n = cbc_hs_encrypt(cek.view(), bytes_view(iv, 16), aad, plaintext, ct, tag);
         if (!n) return n.error();
         ct_len = *n;
     }
@@ -214,7 +221,7 @@ inline result<std::string> jwe_encrypt(const jwe_key_data& k, content_encryption
     out += '.';
     base64url::encode_append(bytes_view(iv, e.iv_octets), out);
     out += '.';
-    base64url::encode_append(bytes_view(ct.data(), ct_len), out);
+    base64url::encode_append(bytes_view(ct, ct_len), out);
     out += '.';
     base64url::encode_append(bytes_view(tag, e.tag_octets), out);
     return out;
@@ -268,115 +275,54 @@ inline result<void> decode_segment(std::string_view b64, wiped_buffer& out) {
     return {};
 }
 
-/// The string value of header member `name`, empty when absent (its type was checked already).
-inline std::string_view header_string(const nlohmann::json& h, std::string_view name) {
-    const nlohmann::json* v = find_member(h, name);
-    return v && v->is_string() ? std::string_view(v->get_ref<const std::string&>()) : std::string_view();
-}
-
-/// The members of a JWE header the decryption reads, found in one pass (null when absent).
-struct jwe_header_members {
-    const nlohmann::json *alg = nullptr, *enc = nullptr, *kid = nullptr, *epk = nullptr, *apu = nullptr,
-                         *apv = nullptr, *iv = nullptr, *tag = nullptr, *crit = nullptr;
-    /// The string value of a member found (its type was checked), empty when absent.
-    static std::string_view text(const nlohmann::json* v) {
-        return v && v->is_string() ? std::string_view(v->get_ref<const std::string&>()) : std::string_view();
-    }
-};
-
-/// Checks the protected header (RFC 7516 §5.2 steps 3-5) in one pass over its members: "alg" and "enc"
-/// present, every registered member of its JSON type, "zip" refused, "crit" as RFC 7515 §4.1.11 asks (and then
-/// refused: jot implements no extension). Errors: errc::header_missing_alg, errc::header_missing_enc,
-/// errc::header_invalid_member, errc::zip_unsupported, errc::crit_invalid, errc::crit_unsupported.
-inline result<jwe_header_members> check_jwe_header(const nlohmann::json& h) {
-    jwe_header_members m;
-    bool zip = false;
-    for (auto it = h.begin(); it != h.end(); ++it) {
-        const std::string& name = it.key();
-        const nlohmann::json* v = &*it;
-        if (name == "crit") {
-            m.crit = v;
-            continue;
-        }
-        if (name == "zip") zip = true;
-        if (const auto* r = find_registered_header(name)) {
-            if (!has_header_member_type(*v, r->type)) return errc::header_invalid_member;
-            if (name == "alg") m.alg = v;
-            else if (name == "kid") m.kid = v;
-        } else if (const auto* j = find_jwe_registered(name)) {
-            const bool ok = j->type == jwe_member_type::string   ? v->is_string()
-                            : j->type == jwe_member_type::object ? v->is_object()
-                                                                 : v->is_number_integer();
-            if (!ok && name != "zip") return errc::header_invalid_member;
-            const nlohmann::json** slot = name == "enc" ? &m.enc : name == "epk" ? &m.epk : name == "apu" ? &m.apu
-                                        : name == "apv" ? &m.apv : name == "iv" ? &m.iv : name == "tag" ? &m.tag
-                                                                                          : nullptr;
-            if (slot) *slot = v;
-        }
-    }
-    // A present "alg" or "enc" of the wrong type was refused in the loop, so null means absent here.
-    if (!m.alg) return errc::header_missing_alg;
-    if (!m.enc) return errc::header_missing_enc;
-    // Compression before encryption leaks plaintext through lengths and invites decompression bombs.
-    if (zip) return errc::zip_unsupported;
-    if (m.crit) {
-        if (!m.crit->is_array() || m.crit->empty()) return errc::crit_invalid;
-        for (const auto& n : *m.crit) {
-            if (!n.is_string()) return errc::crit_invalid;
-            const std::string& s = n.get_ref<const std::string&>();
-            if (is_registered_header_name(s) || find_jwe_registered(s) || !find_member(h, s))
-                return errc::crit_invalid;
-        }
-        return errc::crit_unsupported;
-    }
-    return m;
-}
-
-/// What a successful decryption gives: the protected header and the plaintext.
+/// What a successful decryption gives: the protected header's JSON text (decoded, strictly checked) with the
+/// facts read from it, and the plaintext.
 struct jwe_decrypted {
-    nlohmann::json header;
+    std::string header;
+    key_management alg = key_management::dir;
+    content_encryption enc = content_encryption::a256gcm;
+    std::string content_type, type;
     std::string plaintext;
 };
 
 /// Decrypts and authenticates a compact JWE with `k` (RFC 7516 §5.2), accepting only the content encryptions
-/// in `allowed`. Sizes are bounded by opts.max_token_size before anything is decoded. Every failure to
-/// recover the CEK (RSA-OAEP, key unwrap, A*GCMKW tag, a CEK of the wrong length) is replaced by a random CEK
-/// and reported by the content decryption as the same errc::decryption_failed (RFC 7516 §11.5).
+/// in `allowed`. Sizes are bounded by opts.max_token_size before anything is decoded. The header is scanned,
+/// not built into a DOM (only ECDH-ES reads one, for "epk"). Every failure to recover the CEK (RSA-OAEP, key
+/// unwrap, A*GCMKW tag, a CEK of the wrong length) is replaced by a random CEK and reported by the content
+/// decryption as the same errc::decryption_failed (RFC 7516 §11.5).
 /// Errors: see jwe_decrypter::decrypt.
 inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vector<content_encryption>& allowed,
                                          std::string_view token, const decode_options& opts) {
     auto parts = split_jwe(token, opts);
     if (!parts) return parts.error();
     jwe_decrypted out;
-    {
-        // A typical header (an "epk" included) fits the stack buffer; a longer one is decoded to the heap.
-        char small[1024];
-        std::string big;
-        char* buf = small;
-        if (parts->header.size() % 4 != 1 && base64url::decoded_size(parts->header.size()) > sizeof small) {
-            big.resize(base64url::decoded_size(parts->header.size()));
-            buf = big.data();
-        }
-        auto n = base64url::decode_into(parts->header, reinterpret_cast<std::uint8_t*>(buf));
-        if (!n) return n.error();
-        auto h = parse_object<nlohmann::json>(std::string_view(buf, *n), opts.max_json_depth);
-        if (!h) return h.error();
-        out.header = std::move(*h);
+    // A typical header (an "epk" included) fits the stack buffer; a longer one is decoded to the heap.
+    char small[1024];
+    std::string big;
+    char* buf = small;
+    if (parts->header.size() % 4 != 1 && base64url::decoded_size(parts->header.size()) > sizeof small) {
+        big.resize(base64url::decoded_size(parts->header.size()));
+        buf = big.data();
     }
-    const nlohmann::json& h = out.header;
-    auto members = check_jwe_header(h);
-    if (!members) return members.error();
-    const jwe_header_members& m = *members;
-    auto alg = key_management_from_string(m.text(m.alg));
+    auto header_len = base64url::decode_into(parts->header, reinterpret_cast<std::uint8_t*>(buf));
+    if (!header_len) return header_len.error();
+    const std::string_view header_text(buf, *header_len);
+    json_scanner scanner(opts.max_json_depth);
+    jwe_header_scan m;
+    if (auto r = scan_jwe_header(header_text, scanner, m); !r) return r.error();
+    auto alg = key_management_from_string(m.alg);
     if (!alg) return alg.error();
+    const key_management_family fam = family_of(k.alg);
+    // PBES2 is opt-in: only a key made from a password (with its bound on "p2c") knows it at all.
+    if (family_of(*alg) == key_management_family::pbes2 && fam != key_management_family::pbes2)
+        return errc::unsupported_algorithm;
     if (*alg != k.alg) return errc::algorithm_not_allowed;
-    auto enc = content_encryption_from_string(m.text(m.enc));
+    auto enc = content_encryption_from_string(m.enc);
     if (!enc) return enc.error();
     bool enc_ok = false;
     for (content_encryption a : allowed) enc_ok = enc_ok || a == *enc;
-    const key_management_family fam = family_of(k.alg);
     if (!enc_ok || (fam == key_management_family::direct && *enc != k.dir_enc)) return errc::encryption_not_allowed;
-    if (m.kid && !k.kid.empty() && m.text(m.kid) != k.kid) return errc::key_not_found;
+    if (m.jws.kid == member_state::valid && !k.kid.empty() && m.jws.kid_value != k.kid) return errc::key_not_found;
     const content_encryption_facts& e = jwe_facts(*enc);
 
     // The other four segments, each strictly decoded before any cryptography.
@@ -427,9 +373,8 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
     }
     case key_management_family::aes_gcm_kw: {
         std::uint8_t kw_iv[12], kw_tag[16];
-        const std::string_view iv_b64 = m.text(m.iv), tag_b64 = m.text(m.tag);
-        if (auto r = decode_exact(iv_b64, kw_iv, 12, errc::iv_length_invalid); !r) return r.error();
-        if (auto r = decode_exact(tag_b64, kw_tag, 16, errc::tag_length_invalid); !r) return r.error();
+        if (auto r = decode_exact(m.iv, kw_iv, 12, errc::iv_length_invalid); !r) return r.error();
+        if (auto r = decode_exact(m.tag, kw_tag, 16, errc::tag_length_invalid); !r) return r.error();
         if (encrypted_key.size() == cek.size()) {
             auto r = gcm_decrypt(secret, bytes_view(kw_iv, 12), {}, encrypted_key.view(), bytes_view(kw_tag, 16),
                                  cek.data());
@@ -438,8 +383,34 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
         }
         break;
     }
+    case key_management_family::pbes2: {
+        // Bounded before any PBKDF2 work: "p2c" is the sender's choice of the recipient's CPU time.
+        const std::uint64_t count = m.has_p2c ? m.p2c : 0;
+        if (count < pbes2_min_count || count > k.pbes2_max_count) return errc::pbes2_count_out_of_range;
+        wiped_buffer salt;
+        if (!m.has_p2s) return errc::pbes2_salt_invalid;
+        if (auto r = decode_segment(m.p2s, salt); !r) return r.error();
+        if (salt.size() < pbes2_min_salt) return errc::pbes2_salt_invalid;
+        const key_management_facts& f = jwe_facts(k.alg);
+        wiped_buffer kek(f.kek_octets), plain(encrypted_key.size());
+        if (auto r = pbes2_derive(secret, f.name, salt.view(), static_cast<std::uint32_t>(count), f.prf_octets,
+                                  kek.data(), kek.size());
+            !r)
+            return r.error();
+        auto n = aes_unwrap(kek.view(), encrypted_key.view(), plain.data());
+        if (!n && n.error() != errc::decryption_failed) return n.error();
+        if (n && *n == cek.size()) {
+            std::memcpy(cek.data(), plain.data(), cek.size());
+            recovered = true;
+        }
+        break;
+    }
     case key_management_family::ecdh: {
-        const nlohmann::json* epk_json = m.epk;
+        if (!m.has_epk) return errc::ephemeral_key_invalid;
+        // The one family that reads a header DOM: "epk" is a JWK. The scan accepted the text, so it parses.
+        auto dom = parse_object<nlohmann::json>(header_text, opts.max_json_depth);
+        if (!dom) return dom.error();
+        const nlohmann::json* epk_json = find_member(*dom, "epk");
         if (!epk_json) return errc::ephemeral_key_invalid;
         // The ephemeral key must be a valid point of the recipient key's own curve: a point of another curve
         // or off the curve would let a sender learn the private key bit by bit (invalid-curve attack).
@@ -448,8 +419,8 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
         auto z = ecdh_derive(k.pkey.get(), epk->get(), /*peer_checked=*/true); // EVP_PKEY_public_check above
         if (!z) return z.error();
         wiped_buffer apu, apv;
-        if (auto r = decode_segment(m.text(m.apu), apu); !r) return r.error();
-        if (auto r = decode_segment(m.text(m.apv), apv); !r) return r.error();
+        if (auto r = decode_segment(m.apu, apu); !r) return r.error();
+        if (auto r = decode_segment(m.apv, apv); !r) return r.error();
         if (k.alg == key_management::ecdh_es) {
             if (auto r = concat_kdf(z->view(), e.name, apu.view(), apv.view(), cek.data(), cek.size()); !r)
                 return r.error();
@@ -493,6 +464,11 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
         OPENSSL_cleanse(out.plaintext.data(), out.plaintext.size());
         return errc::decryption_failed;
     }
+    out.header.assign(header_text.data(), header_text.size());
+    out.alg = *alg;
+    out.enc = *enc;
+    if (m.jws.cty == member_state::valid) out.content_type.assign(m.jws.cty_value.data(), m.jws.cty_value.size());
+    if (m.jws.typ == member_state::valid) out.type.assign(m.jws.typ_value.data(), m.jws.typ_value.size());
     return out;
 }
 

@@ -2,6 +2,7 @@
 // The JWE primitives on OpenSSL 3 EVP: AES-GCM, AES-CBC-HMAC-SHA2, AES key wrap, RSA-OAEP, ECDH and Concat KDF.
 #pragma once
 
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -23,16 +24,6 @@
 #include "openssl.hpp"
 
 namespace jot::detail {
-
-// openssl.hpp (owned by the JWS algorithm work) has no cipher or MAC handles yet; these live here for now.
-struct evp_cipher_ctx_deleter {
-    void operator()(EVP_CIPHER_CTX* p) const noexcept { EVP_CIPHER_CTX_free(p); }
-};
-struct evp_mac_ctx_deleter {
-    void operator()(EVP_MAC_CTX* p) const noexcept { EVP_MAC_CTX_free(p); }
-};
-using cipher_ctx_ptr = std::unique_ptr<EVP_CIPHER_CTX, evp_cipher_ctx_deleter>;
-using mac_ctx_ptr = std::unique_ptr<EVP_MAC_CTX, evp_mac_ctx_deleter>;
 
 /// Octets that are wiped when they die: CEKs, derived keys, decrypted plaintext on its way out.
 class wiped_buffer {
@@ -73,29 +64,32 @@ private:
 
 /// Fills `out` with `n` octets from OpenSSL's CSPRNG. Errors: errc::crypto_failure.
 inline result<void> random_bytes(std::uint8_t* out, std::size_t n) noexcept {
+    openssl_error_scope scope;
     if (n == 0) return {};
-    if (RAND_bytes(out, static_cast<int>(n)) != 1) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (RAND_bytes(out, static_cast<int>(n)) != 1) return errc::crypto_failure;
     return {};
 }
 
-/// The AES cipher of `key_octets` (16, 24, 32) in `mode` ("GCM", "CBC", "WRAP"), fetched once per process.
+/// The AES cipher of `key_octets` (16, 24, 32) in `mode` ("GCM", "CBC", "WRAP"), fetched once per process and
+/// never freed; nullptr for other sizes or when the provider lacks it.
 inline EVP_CIPHER* aes_cipher(std::string_view mode, std::size_t key_octets) noexcept {
-    static EVP_CIPHER* const table[3][3] = {
-        {EVP_CIPHER_fetch(nullptr, "AES-128-GCM", nullptr), EVP_CIPHER_fetch(nullptr, "AES-192-GCM", nullptr),
-         EVP_CIPHER_fetch(nullptr, "AES-256-GCM", nullptr)},
-        {EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr), EVP_CIPHER_fetch(nullptr, "AES-192-CBC", nullptr),
-         EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr)},
-        // RFC 3394 with its default IV A6A6A6A6A6A6A6A6, as RFC 7518 §4.4 requires.
-        {EVP_CIPHER_fetch(nullptr, "AES-128-WRAP", nullptr), EVP_CIPHER_fetch(nullptr, "AES-192-WRAP", nullptr),
-         EVP_CIPHER_fetch(nullptr, "AES-256-WRAP", nullptr)},
+    struct fetched {
+        EVP_CIPHER* table[3][3];
+        fetched() noexcept {
+            openssl_error_scope scope;
+            // WRAP is RFC 3394 with its default IV A6A6A6A6A6A6A6A6, as RFC 7518 §4.4 requires.
+            static const char* const names[3][3] = {{"AES-128-GCM", "AES-192-GCM", "AES-256-GCM"},
+                                                    {"AES-128-CBC", "AES-192-CBC", "AES-256-CBC"},
+                                                    {"AES-128-WRAP", "AES-192-WRAP", "AES-256-WRAP"}};
+            for (int m = 0; m < 3; ++m)
+                for (int k = 0; k < 3; ++k) table[m][k] = EVP_CIPHER_fetch(nullptr, names[m][k], nullptr);
+        }
     };
+    static const fetched all;
     const int m = mode == "GCM" ? 0 : mode == "CBC" ? 1 : mode == "WRAP" ? 2 : -1;
     const int k = key_octets == 16 ? 0 : key_octets == 24 ? 1 : key_octets == 32 ? 2 : -1;
     if (m < 0 || k < 0) return nullptr;
-    return table[m][k];
+    return all.table[m][k];
 }
 
 /// The calling thread's reusable cipher context. Each user's EVP_*Init_ex2 replaces its whole state (cipher,
@@ -111,6 +105,7 @@ inline EVP_CIPHER_CTX* thread_cipher_ctx() noexcept {
 /// Encrypts `in` into `out` (same length) and writes 16 octets of tag. Errors: errc::crypto_failure.
 inline result<void> gcm_encrypt(bytes_view key, bytes_view iv, bytes_view aad, bytes_view in, std::uint8_t* out,
                                 std::uint8_t* tag) noexcept {
+    openssl_error_scope scope;
     EVP_CIPHER* cipher = aes_cipher("GCM", key.size());
     EVP_CIPHER_CTX* ctx = thread_cipher_ctx();
     if (!cipher || !ctx || iv.size() != 12) return errc::crypto_failure;
@@ -120,10 +115,7 @@ inline result<void> gcm_encrypt(bytes_view key, bytes_view iv, bytes_view aad, b
               (in.empty() || EVP_EncryptUpdate(ctx, out, &n, in.data(), static_cast<int>(in.size())) == 1) &&
               EVP_EncryptFinal_ex(ctx, out + (in.empty() ? 0 : n), &n) == 1 &&
               EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1;
-    if (!ok) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ok) return errc::crypto_failure;
     return {};
 }
 
@@ -132,6 +124,7 @@ inline result<void> gcm_encrypt(bytes_view key, bytes_view iv, bytes_view aad, b
 /// errc::crypto_failure.
 inline result<void> gcm_decrypt(bytes_view key, bytes_view iv, bytes_view aad, bytes_view in, bytes_view tag,
                                 std::uint8_t* out) noexcept {
+    openssl_error_scope scope;
     EVP_CIPHER* cipher = aes_cipher("GCM", key.size());
     EVP_CIPHER_CTX* ctx = thread_cipher_ctx();
     if (!cipher || !ctx || iv.size() != 12 || tag.size() != 16) return errc::crypto_failure;
@@ -140,12 +133,8 @@ inline result<void> gcm_decrypt(bytes_view key, bytes_view iv, bytes_view aad, b
               (aad.empty() || EVP_DecryptUpdate(ctx, nullptr, &n, aad.data(), static_cast<int>(aad.size())) == 1) &&
               (in.empty() || EVP_DecryptUpdate(ctx, out, &n, in.data(), static_cast<int>(in.size())) == 1) &&
               EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, const_cast<std::uint8_t*>(tag.data())) == 1;
-    if (!ok) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ok) return errc::crypto_failure;
     if (EVP_DecryptFinal_ex(ctx, out + (in.empty() ? 0 : n), &n) != 1) {
-        clear_openssl_errors();
         if (!in.empty()) OPENSSL_cleanse(out, in.size());
         return errc::decryption_failed;
     }
@@ -155,6 +144,7 @@ inline result<void> gcm_decrypt(bytes_view key, bytes_view iv, bytes_view aad, b
 /// HMAC-SHA-2 of the concatenation of `parts` with `key`, truncated to `out_len` (RFC 7518 §5.2.2.1 step 5-6).
 inline result<void> hmac_parts(bytes_view key, std::size_t md_octets, const bytes_view* parts, std::size_t count,
                                std::uint8_t* out, std::size_t out_len) noexcept {
+    openssl_error_scope scope;
     static EVP_MAC* const hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
     const char* digest = md_octets == 32 ? "SHA2-256" : md_octets == 48 ? "SHA2-384" : md_octets == 64 ? "SHA2-512"
                                                                                                         : nullptr;
@@ -170,10 +160,7 @@ inline result<void> hmac_parts(bytes_view key, std::size_t md_octets, const byte
     ok = ok && EVP_MAC_final(ctx.get(), full, &len, sizeof full) == 1 && len >= out_len;
     if (ok) std::memcpy(out, full, out_len);
     OPENSSL_cleanse(full, sizeof full);
-    if (!ok) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ok) return errc::crypto_failure;
     return {};
 }
 
@@ -193,6 +180,7 @@ inline result<void> cbc_hs_tag(bytes_view mac_key, bytes_view iv, bytes_view aad
 /// Returns the ciphertext length. Errors: errc::crypto_failure.
 inline result<std::size_t> cbc_hs_encrypt(bytes_view key, bytes_view iv, bytes_view aad, bytes_view in,
                                           std::uint8_t* out, std::uint8_t* tag) noexcept {
+    openssl_error_scope scope;
     const std::size_t half = key.size() / 2;
     EVP_CIPHER* cipher = aes_cipher("CBC", half);
     EVP_CIPHER_CTX* ctx = thread_cipher_ctx();
@@ -201,10 +189,7 @@ inline result<std::size_t> cbc_hs_encrypt(bytes_view key, bytes_view iv, bytes_v
     bool ok = EVP_EncryptInit_ex2(ctx, cipher, key.data() + half, iv.data(), nullptr) == 1 &&
               (in.empty() || EVP_EncryptUpdate(ctx, out, &n, in.data(), static_cast<int>(in.size())) == 1) &&
               EVP_EncryptFinal_ex(ctx, out + n, &m) == 1;
-    if (!ok) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ok) return errc::crypto_failure;
     const std::size_t len = static_cast<std::size_t>(n + m);
     if (auto r = cbc_hs_tag(bytes_view(key.data(), half), iv, aad, bytes_view(out, len), tag); !r) return r.error();
     return len;
@@ -216,6 +201,7 @@ inline result<std::size_t> cbc_hs_encrypt(bytes_view key, bytes_view iv, bytes_v
 /// Errors: errc::decryption_failed, errc::crypto_failure.
 inline result<std::size_t> cbc_hs_decrypt(bytes_view key, bytes_view iv, bytes_view aad, bytes_view in,
                                           bytes_view tag, std::uint8_t* out) noexcept {
+    openssl_error_scope scope;
     const std::size_t half = key.size() / 2;
     EVP_CIPHER* cipher = aes_cipher("CBC", half);
     if (!cipher || iv.size() != 16 || tag.size() != half) return errc::crypto_failure;
@@ -230,12 +216,8 @@ inline result<std::size_t> cbc_hs_decrypt(bytes_view key, bytes_view iv, bytes_v
     if (!ctx) return errc::crypto_failure;
     int n = 0, m = 0;
     if (EVP_DecryptInit_ex2(ctx, cipher, key.data() + half, iv.data(), nullptr) != 1 ||
-        EVP_DecryptUpdate(ctx, out, &n, in.data(), static_cast<int>(in.size())) != 1) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+        EVP_DecryptUpdate(ctx, out, &n, in.data(), static_cast<int>(in.size())) != 1) return errc::crypto_failure;
     if (EVP_DecryptFinal_ex(ctx, out + n, &m) != 1) {
-        clear_openssl_errors();
         OPENSSL_cleanse(out, in.size());
         return errc::decryption_failed;
     }
@@ -245,6 +227,7 @@ inline result<std::size_t> cbc_hs_decrypt(bytes_view key, bytes_view iv, bytes_v
 /// AES key wrap (RFC 3394, RFC 7518 §4.4) of `cek` (a multiple of 8 octets, at least 16) under `kek`.
 /// `out` must hold cek.size() + 8 octets. Errors: errc::crypto_failure.
 inline result<void> aes_wrap(bytes_view kek, bytes_view cek, std::uint8_t* out) noexcept {
+    openssl_error_scope scope;
     EVP_CIPHER* cipher = aes_cipher("WRAP", kek.size());
     if (!cipher || cek.size() < 16 || cek.size() % 8 != 0) return errc::crypto_failure;
     cipher_ctx_ptr ctx(EVP_CIPHER_CTX_new());
@@ -255,10 +238,7 @@ inline result<void> aes_wrap(bytes_view kek, bytes_view cek, std::uint8_t* out) 
                     EVP_EncryptUpdate(ctx.get(), out, &n, cek.data(), static_cast<int>(cek.size())) == 1 &&
                     EVP_EncryptFinal_ex(ctx.get(), out + n, &m) == 1 &&
                     static_cast<std::size_t>(n + m) == cek.size() + 8;
-    if (!ok) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ok) return errc::crypto_failure;
     return {};
 }
 
@@ -266,6 +246,7 @@ inline result<void> aes_wrap(bytes_view kek, bytes_view cek, std::uint8_t* out) 
 /// Returns the unwrapped length. Errors: errc::decryption_failed (integrity check failed, or a length that
 /// is not a multiple of 8 octets of at least 24), errc::crypto_failure.
 inline result<std::size_t> aes_unwrap(bytes_view kek, bytes_view wrapped, std::uint8_t* out) noexcept {
+    openssl_error_scope scope;
     EVP_CIPHER* cipher = aes_cipher("WRAP", kek.size());
     if (!cipher) return errc::crypto_failure;
     if (wrapped.size() < 24 || wrapped.size() % 8 != 0) return errc::decryption_failed;
@@ -273,13 +254,9 @@ inline result<std::size_t> aes_unwrap(bytes_view kek, bytes_view wrapped, std::u
     if (!ctx) return errc::crypto_failure;
     EVP_CIPHER_CTX_set_flags(ctx.get(), EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
     int n = 0, m = 0;
-    if (EVP_DecryptInit_ex2(ctx.get(), cipher, kek.data(), nullptr, nullptr) != 1) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (EVP_DecryptInit_ex2(ctx.get(), cipher, kek.data(), nullptr, nullptr) != 1) return errc::crypto_failure;
     if (EVP_DecryptUpdate(ctx.get(), out, &n, wrapped.data(), static_cast<int>(wrapped.size())) != 1 ||
         EVP_DecryptFinal_ex(ctx.get(), out + n, &m) != 1) {
-        clear_openssl_errors();
         OPENSSL_cleanse(out, wrapped.size());
         return errc::decryption_failed;
     }
@@ -292,6 +269,7 @@ inline result<std::size_t> aes_unwrap(bytes_view kek, bytes_view wrapped, std::u
 /// the caller hides it behind a random CEK, RFC 7516 §11.5), errc::crypto_failure.
 inline result<std::size_t> rsa_oaep(EVP_PKEY* key, bool sha256, bool decrypt, bytes_view in, std::uint8_t* out,
                                     std::size_t capacity) noexcept {
+    openssl_error_scope scope;
     pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
     const char* md = sha256 ? "SHA2-256" : "SHA1";
     OSSL_PARAM params[] = {
@@ -301,16 +279,11 @@ inline result<std::size_t> rsa_oaep(EVP_PKEY* key, bool sha256, bool decrypt, by
         OSSL_PARAM_construct_end(),
     };
     std::size_t len = capacity;
-    if (!ctx || (decrypt ? EVP_PKEY_decrypt_init_ex(ctx.get(), params) : EVP_PKEY_encrypt_init_ex(ctx.get(), params)) != 1) {
-        clear_openssl_errors();
+    if (!ctx || (decrypt ? EVP_PKEY_decrypt_init_ex(ctx.get(), params) : EVP_PKEY_encrypt_init_ex(ctx.get(), params)) != 1)
         return errc::crypto_failure;
-    }
     const int rc = decrypt ? EVP_PKEY_decrypt(ctx.get(), out, &len, in.data(), in.size())
                            : EVP_PKEY_encrypt(ctx.get(), out, &len, in.data(), in.size());
-    if (rc != 1) {
-        clear_openssl_errors();
-        return decrypt ? errc::decryption_failed : errc::crypto_failure;
-    }
+    if (rc != 1) return decrypt ? errc::decryption_failed : errc::crypto_failure;
     return len;
 }
 
@@ -320,24 +293,15 @@ inline result<std::size_t> rsa_oaep(EVP_PKEY* key, bool sha256, bool decrypt, by
 /// output (a small-order peer point, RFC 7748 §6.1) is refused. Errors: errc::ephemeral_key_invalid,
 /// errc::crypto_failure.
 inline result<wiped_buffer> ecdh_derive(EVP_PKEY* own, EVP_PKEY* peer, bool peer_checked = false) {
+    openssl_error_scope scope;
     pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, own, nullptr));
     std::size_t len = 0;
-    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
-    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer, peer_checked ? 0 : 1) != 1) {
-        clear_openssl_errors();
-        return errc::ephemeral_key_invalid;
-    }
-    if (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1 || len == 0 || len > 132) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1) return errc::crypto_failure;
+    if (EVP_PKEY_derive_set_peer_ex(ctx.get(), peer, peer_checked ? 0 : 1) != 1) return errc::ephemeral_key_invalid;
+    if (EVP_PKEY_derive(ctx.get(), nullptr, &len) != 1 || len == 0 || len > 132) return errc::crypto_failure;
     wiped_buffer z(len);
     if (EVP_PKEY_derive(ctx.get(), z.data(), &len) != 1) {
         // OpenSSL refuses an all-zero X25519 result here.
-        clear_openssl_errors();
         return errc::ephemeral_key_invalid;
     }
     z.resize(len);
@@ -356,6 +320,7 @@ inline result<wiped_buffer> ecdh_derive(EVP_PKEY* own, EVP_PKEY* peer, bool peer
 /// keydatalen in bits (32-bit big-endian). Writes `out_len` octets. Errors: errc::crypto_failure.
 inline result<void> concat_kdf(bytes_view z, std::string_view alg_id, bytes_view apu, bytes_view apv,
                                std::uint8_t* out, std::size_t out_len) noexcept {
+    openssl_error_scope scope;
     auto be32 = [](std::uint8_t* p, std::uint32_t v) {
         p[0] = static_cast<std::uint8_t>(v >> 24);
         p[1] = static_cast<std::uint8_t>(v >> 16);
@@ -388,10 +353,26 @@ inline result<void> concat_kdf(bytes_view z, std::string_view alg_id, bytes_view
         done += static_cast<std::uint32_t>(take);
     }
     OPENSSL_cleanse(block, sizeof block);
-    if (!ok) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!ok) return errc::crypto_failure;
+    return {};
+}
+
+/// PBES2's key derivation (RFC 7518 §4.8.1.1, RFC 8018 §5.2): PBKDF2 with HMAC-SHA-2 of `prf_octets` output,
+/// salt UTF8(alg) || 0x00 || `p2s`, `count` iterations; writes `out_len` octets (the KEK). The caller bounds
+/// `count` first. Errors: errc::crypto_failure.
+inline result<void> pbes2_derive(bytes_view password, std::string_view alg, bytes_view p2s, std::uint32_t count,
+                                 std::size_t prf_octets, std::uint8_t* out, std::size_t out_len) {
+    openssl_error_scope scope;
+    EVP_MD* md = sha2_md(prf_octets);
+    if (!md || count == 0 || count > static_cast<std::uint32_t>(INT_MAX)) return errc::crypto_failure;
+    wiped_buffer salt(alg.size() + 1 + p2s.size());
+    std::memcpy(salt.data(), alg.data(), alg.size());
+    salt.data()[alg.size()] = 0;
+    if (!p2s.empty()) std::memcpy(salt.data() + alg.size() + 1, p2s.data(), p2s.size());
+    const int ok = PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(password.data()), static_cast<int>(password.size()),
+                                     salt.data(), static_cast<int>(salt.size()), static_cast<int>(count), md,
+                                     static_cast<int>(out_len), out);
+    if (ok != 1) return errc::crypto_failure;
     return {};
 }
 

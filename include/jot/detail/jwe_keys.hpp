@@ -53,14 +53,12 @@ inline const ecdh_curve* find_ecdh_curve(std::string_view jose_name) noexcept {
 
 /// The ECDH curve of `pkey`, or nullptr when it is none of P-256, P-384, P-521, X25519.
 inline const ecdh_curve* ecdh_curve_of(EVP_PKEY* pkey) {
+    openssl_error_scope scope;
     if (EVP_PKEY_is_a(pkey, "X25519")) return &ecdh_curves[3];
     if (!EVP_PKEY_is_a(pkey, "EC")) return nullptr;
     char group[64] = {};
     std::size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1) {
-        clear_openssl_errors();
-        return nullptr;
-    }
+    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1) return nullptr;
     for (const auto& c : ecdh_curves)
         if (!c.okp && std::strcmp(c.openssl_name, group) == 0) return &c;
     return nullptr;
@@ -72,9 +70,33 @@ struct jwe_key_data {
     content_encryption dir_enc = content_encryption::a256gcm;  ///< dir only: the one "enc" the key serves
     std::shared_ptr<EVP_PKEY> pkey;                             ///< RSA-OAEP and ECDH-ES
     const ecdh_curve* curve = nullptr;                          ///< ECDH-ES
-    secret_bytes secret;                                        ///< A*KW, A*GCMKW, dir
+    secret_bytes secret;                                        ///< A*KW, A*GCMKW, dir; PBES2: the password
+    std::uint32_t pbes2_count = 0;      ///< PBES2: the "p2c" a sender writes
+    std::uint32_t pbes2_max_count = 0;  ///< PBES2: the largest "p2c" a recipient runs PBKDF2 for
     std::string kid;
 };
+
+/// The fewest PBKDF2 iterations jot accepts or writes: RFC 7518 §4.8.1.2 recommends at least 1000.
+inline constexpr std::uint32_t pbes2_min_count = 1000;
+/// The fewest salt octets ("p2s") jot accepts or writes: RFC 7518 §4.8.1.1 requires at least 8.
+inline constexpr std::size_t pbes2_min_salt = 8;
+
+/// Key data for PBES2 (RFC 7518 §4.8) from a password. Errors: errc::key_algorithm_mismatch (not a PBES2
+/// algorithm), errc::key_size_invalid (an empty password), errc::invalid_argument (a count under
+/// pbes2_min_count, or over `max_count`).
+inline result<jwe_key_data> password_key_data(key_management alg, bytes_view password, std::uint32_t count,
+                                              std::uint32_t max_count, std::string kid) {
+    if (family_of(alg) != key_management_family::pbes2) return errc::key_algorithm_mismatch;
+    if (password.empty()) return errc::key_size_invalid;
+    if (count < pbes2_min_count || max_count < pbes2_min_count || count > max_count) return errc::invalid_argument;
+    jwe_key_data d;
+    d.alg = alg;
+    d.secret = secret_bytes(password.data(), password.size());
+    d.pbes2_count = count;
+    d.pbes2_max_count = max_count;
+    d.kid = std::move(kid);
+    return d;
+}
 
 inline std::shared_ptr<EVP_PKEY> share_pkey(pkey_ptr p) {
     return std::shared_ptr<EVP_PKEY>(p.release(), [](EVP_PKEY* k) { EVP_PKEY_free(k); });
@@ -224,25 +246,21 @@ inline result<jwe_key_data> key_data_from_jwk(key_management alg, std::string_vi
 
 /// A fresh key pair on curve `c` (ECDH-ES ephemeral keys, key generation). Errors: errc::crypto_failure.
 inline result<pkey_ptr> generate_ecdh_key(const ecdh_curve& c) {
+    openssl_error_scope scope;
     EVP_PKEY* raw = c.okp ? EVP_PKEY_Q_keygen(nullptr, nullptr, "X25519")
                           : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", c.openssl_name);
-    if (!raw) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (!raw) return errc::crypto_failure;
     return pkey_ptr(raw);
 }
 
 /// The public key of `key` as the JWK members of an "epk" (RFC 7518 §4.6.1.1), written in the order kty, crv,
 /// x, y. Errors: errc::crypto_failure.
 inline result<std::string> epk_json(EVP_PKEY* key, const ecdh_curve& c) {
+    openssl_error_scope scope;
     std::uint8_t point[1 + 2 * 66];
     std::size_t len = 0;
     const char* param = c.okp ? OSSL_PKEY_PARAM_PUB_KEY : OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY;
-    if (EVP_PKEY_get_octet_string_param(key, param, point, sizeof point, &len) != 1) {
-        clear_openssl_errors();
-        return errc::crypto_failure;
-    }
+    if (EVP_PKEY_get_octet_string_param(key, param, point, sizeof point, &len) != 1) return errc::crypto_failure;
     std::string out = "{\"kty\":\"";
     out += c.okp ? "OKP" : "EC";
     out += "\",\"crv\":\"";

@@ -38,6 +38,9 @@ struct openssl_free {
 using pkey_ptr = jot::evp_pkey_ptr;
 using md_ctx_ptr = std::unique_ptr<EVP_MD_CTX, openssl_free<&EVP_MD_CTX_free>>;
 using pkey_ctx_ptr = std::unique_ptr<EVP_PKEY_CTX, openssl_free<&EVP_PKEY_CTX_free>>;
+/// EVP_CIPHER_CTX_free wipes the key schedule a cipher context holds (JWE CEKs and key-encryption keys).
+using cipher_ctx_ptr = std::unique_ptr<EVP_CIPHER_CTX, openssl_free<&EVP_CIPHER_CTX_free>>;
+using mac_ctx_ptr = std::unique_ptr<EVP_MAC_CTX, openssl_free<&EVP_MAC_CTX_free>>;
 /// BN_clear_free: a BIGNUM may hold key material (RSA factors, a private exponent).
 using bignum_ptr = std::unique_ptr<BIGNUM, openssl_free<&BN_clear_free>>;
 using bn_ctx_ptr = std::unique_ptr<BN_CTX, openssl_free<&BN_CTX_free>>;
