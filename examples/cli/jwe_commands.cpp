@@ -161,14 +161,7 @@ int run_encrypt(const encrypt_args& a) {
 
 int run_decrypt(const decrypt_args& a) {
     // The token: TOKEN, @FILE, or standard input ('-' or absent; one trailing LF or CRLF removed).
-    std::string token;
-    if (a.token && a.token->size() > 1 && (*a.token)[0] == '@') {
-        token = read_file(a.token->substr(1), "token");
-        if (token.size() >= 2 && token.compare(token.size() - 2, 2, "\r\n") == 0) token.resize(token.size() - 2);
-        else if (!token.empty() && token.back() == '\n') token.pop_back();
-    } else {
-        token = read_token(a.token);
-    }
+    const std::string token = read_token(a.token);
     // Without --alg and --enc the token's own names are taken, but the key must still fit its "alg", and
     // without --enc every content encryption is allowed (dir keys: only the token's).
     std::optional<nlohmann::json> header;
