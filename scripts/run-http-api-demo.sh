@@ -249,8 +249,9 @@ check "the logged-out session's refresh token on B: 400" status_is 400
 
 login "$base_C" alice alice-demo-password
 check "login on C (memory store): 200" status_is 200
-call POST "$base_C/logout" -H "$(bearer "$access")" --data-binary ''
-check "logout on C: 204" status_is 204
+# As `curl -X POST` sends it: no body and no Content-Length (cpp-httplib alone would wait, then answer 400).
+call POST "$base_C/logout" -H "$(bearer "$access")"
+check "logout on C, a POST without Content-Length: 204" status_is 204
 call GET "$base_C/orders" -H "$(bearer "$access")"
 check "C refuses its own logged-out token: 401" status_is 401
 

@@ -57,9 +57,16 @@ std::string code_name(std::error_code ec);
 std::string read_file(const std::string& path, const std::string& what);
 /// All of standard input, as bytes.
 std::string read_stdin();
-/// The token: `arg` itself, or standard input when `arg` is absent or "-". From stdin exactly one trailing
-/// LF or CRLF is removed and every other byte (NUL included) is kept.
-std::string read_token(const std::optional<std::string>& arg);
+/// The token: `arg` itself, the file PATH when `arg` is "@PATH", or standard input when `arg` is absent or "-".
+/// From stdin or a file exactly one trailing LF or CRLF is removed and every other byte (NUL included) is kept.
+/// Empty standard input fails with token_not_compact, "no token on standard input" (exit 1). Standard input
+/// is read up to just past the verifier's size limit (a longer token is refused anyway) unless `whole`.
+std::string read_token(const std::optional<std::string>& arg, bool whole = false);
+/// True when read_token(arg) reads standard input.
+bool token_from_stdin(const std::optional<std::string>& arg);
+/// A hint for a token the library refused: a "Bearer " prefix, surrounding whitespace, or an argument that is
+/// the name of a file (which wants @PATH). Empty when there is nothing to say.
+std::string token_hint(const std::optional<std::string>& arg, const std::string& token);
 /// Writes `bytes` to a new file; mode 0600 for a `secret`, 0644 (less the umask) otherwise. An existing file
 /// is replaced only with `overwrite` (and then also gets the mode). Fails with file_unwritable.
 void write_file(const std::string& path, std::string_view bytes, bool secret, bool overwrite);
@@ -73,16 +80,21 @@ std::string terminal_safe(std::string json);
 /// lexer would stop there and accept `{...}\0<anything>`.
 nlohmann::json parse_json(const std::string& text);
 
-/// --now: UNIX seconds, or the system clock when `arg` is empty. Fails with usage.
+/// --now: a time in any form parse_time_arg() takes (relative forms count from the system clock), or the system
+/// clock when `arg` is empty. Fails with usage.
 std::chrono::system_clock::time_point resolve_now(const std::string& arg);
 /// Whole seconds since the epoch of `t` (rounded down).
 template <class Duration>
 std::int64_t unix_seconds(std::chrono::time_point<std::chrono::system_clock, Duration> t) {
     return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
 }
-/// --exp/--nbf: "+N" with a unit s, m, h or d (after `now_seconds`), or absolute UNIX seconds. Fails with
-/// usage (bad syntax) or numeric_date_out_of_range.
+/// A time option (--exp, --nbf, --now): "N" or "+N" with a unit s, m, h or d (that long after `now_seconds`),
+/// an integer (UNIX seconds), or an RFC 3339 date-time ("2026-01-02T03:04:05Z", a fraction is dropped, an
+/// offset "+01:00" is applied). Fails with usage (bad syntax) or numeric_date_out_of_range.
 std::int64_t parse_time_arg(const std::string& text, std::int64_t now_seconds, const char* option);
+/// A duration option (--leeway): an integer (seconds) or N with a unit s, m, h or d. Fails with usage;
+/// more than `max_seconds` fails with leeway_too_large.
+std::int64_t parse_duration_arg(const std::string& text, std::int64_t max_seconds, const char* option);
 /// "2024-01-02T03:04:05Z".
 std::string format_utc(std::int64_t unix_seconds);
 /// A short duration in its two largest non-zero units: "0s", "45s", "14m 59s", "3h 5s", "12d 4h".
@@ -91,23 +103,35 @@ std::string format_duration(std::int64_t seconds);
 jot::algorithm parse_alg(const std::string& name);
 
 /// How --key FILE is read (--key-format; guess when not given).
-enum class key_format { guess, raw, pem, jwk };
+enum class key_format { guess, raw, pem, der, jwk };
 /// --key-format's value; the empty string is guess.
 key_format parse_key_format(const std::string& text);
+
+/// --key and the options that say how to read it.
+struct key_args {
+    std::string path;           ///< a file, or "-" for standard input
+    std::string format;         ///< --key-format (empty: guess)
+    std::string password_file;  ///< --password-file: the password of an encrypted private key (first line)
+    bool secret_base64 = false; ///< --secret-base64: the file holds an HS* secret in base64 or base64url
+};
+
 /// The key of --key FILE for verifying `alg`: an HMAC secret for HS*, else a public key (from a public,
-/// private or certificate PEM, or a JWK). Fails with exit 2.
-std::shared_ptr<const jot::verification_key> load_verification_key(jot::algorithm alg, const std::string& path,
-                                                                   key_format format);
+/// private or certificate PEM, DER, or a JWK). Fails with exit 2. `signature_hint` is set to a sentence worth
+/// adding to a signature_invalid error (an HMAC secret file that ends in a newline), else left empty.
+std::shared_ptr<const jot::verification_key> load_verification_key(jot::algorithm alg, const key_args& key,
+                                                                   std::string& signature_hint);
 /// The usable keys for `alg` in the JWK Set file `path`. Fails with exit 2 when there is none.
 std::vector<std::shared_ptr<const jot::verification_key>> load_jwks(jot::algorithm alg, const std::string& path);
 /// The key of --key FILE for signing `alg`: an HMAC secret for HS*, else a private key (PKCS#8 or traditional
-/// PEM, or a private JWK). A non-empty `kid` replaces the key's own. Fails with exit 2.
-std::shared_ptr<const jot::signer> load_signer(jot::algorithm alg, const std::string& path, key_format format,
-                                               const std::string& kid);
+/// PEM, DER, or a private JWK). A non-empty `kid` replaces the key's own. Without one, a key keygen made
+/// (PREFIX.private.pem or PREFIX.secret.bin) gets the "kid" of PREFIX.public.jwk.json / PREFIX.secret.jwk.json
+/// when that file is there and holds the same key. Fails with exit 2.
+std::shared_ptr<const jot::signer> load_signer(jot::algorithm alg, const key_args& key, const std::string& kid);
 
 struct decode_args {
     std::optional<std::string> token;
     bool json = false;
+    bool lenient = false; ///< show padded, oversized, duplicate-member and alg none tokens, with warnings
 };
 
 /// Keys over HTTPS (examples/cli/http_commands.cpp; needs jot::http).
@@ -118,17 +142,22 @@ struct http_args {
 
 struct verify_args {
     http_args http;
-    std::string alg, key, key_format, jwks, issuer, subject, type, leeway;
+    key_args key;
+    std::string alg, jwks, issuer, subject, type, leeway;
     std::vector<std::string> audiences;
     bool allow_missing_exp = false, ignore_aud = false, ignore_typ = false;
     std::string decrypt_key, decrypt_alg, decrypt_enc;  ///< a nested JWT: decrypt with these, then verify
+    bool json = false; ///< one JSON document on stdout: header, payload, dates and the result, errors included
     std::optional<std::string> token;
 };
 
 struct sign_args {
-    std::string alg, key, key_format, kid, type, issuer, subject, exp, nbf, jti, claims_file;
+    key_args key;
+    std::string alg, kid, type, issuer, subject, exp, nbf, jti, claims_file;
     std::vector<std::string> audiences, claims;
     bool no_iat = false, jti_random = false;
+    bool no_exp = false; ///< no "exp" on purpose: no warning
+    bool force = false;  ///< sign even when --exp is not in the future
 };
 
 struct keygen_args {

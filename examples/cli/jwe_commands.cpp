@@ -197,14 +197,7 @@ int run_encrypt(const encrypt_args& a) {
 
 int run_decrypt(const decrypt_args& a) {
     // The token: TOKEN, @FILE, or standard input ('-' or absent; one trailing LF or CRLF removed).
-    std::string token;
-    if (a.token && a.token->size() > 1 && (*a.token)[0] == '@') {
-        token = read_file(a.token->substr(1), "token");
-        if (token.size() >= 2 && token.compare(token.size() - 2, 2, "\r\n") == 0) token.resize(token.size() - 2);
-        else if (!token.empty() && token.back() == '\n') token.pop_back();
-    } else {
-        token = read_token(a.token);
-    }
+    const std::string token = read_token(a.token);
     const jot::jwe_decrypter decrypter = make_decrypter(a.alg, a.enc, a.key, token);
     auto content = decrypter.decrypt(token);
     if (!content) fail_token(content.error());

@@ -19,7 +19,8 @@ namespace {
 void add_token(CLI::App* cmd, std::optional<std::string>& token) {
     cmd->add_option_function<std::string>(
         "token", [&token](const std::string& t) { token = t; },
-        "The compact JWT; read from standard input when absent or '-' (one trailing LF or CRLF removed)");
+        "The compact JWT, @FILE to read it from a file, or standard input when absent or '-' (one trailing LF or "
+        "CRLF removed)");
 }
 
 /// An option taking one value; a list option takes one value per use (`--aud a --aud b`), so that it never
@@ -32,7 +33,7 @@ CLI::Option* option(CLI::App* cmd, const char* name, T& into, const char* value_
 }
 
 void add_now(CLI::App* cmd, std::string& now) {
-    option(cmd, "--now", now, "UNIX_SECONDS", "Use this time as now instead of the system clock");
+    option(cmd, "--now", now, "T", "Use this time as now instead of the system clock: UNIX seconds, an RFC 3339 date, or 30s, 15m, 2h, 1d from the clock");
 }
 
 /// "error: <code>: <message>" on one line (a newline inside a message would break scripts that read it).
@@ -59,26 +60,41 @@ int main(int argc, char** argv) {
     std::string now;
     const std::string alg_help = "JWS algorithm: HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 "
                                  "ES384 ES512 ES256K EdDSA Ed25519 Ed448";
-    const std::string key_format_help = "How to read --key: raw (HS* secret bytes), pem or jwk; guessed when absent";
+    const std::string key_format_help =
+        "How to read --key: raw (HS* secret bytes), pem, der or jwk; guessed when absent";
+    const std::string time_help = ": 30s, 15m, 2h or 7d from now ('+' allowed), UNIX seconds, or an RFC 3339 date";
+    // Each command's help ends with an example.
+    const auto example = [](CLI::App* cmd, const std::string& text) { cmd->footer("Example:\n  " + text + "\n"); };
+    // --key and the options that say how to read it.
+    const auto add_key = [&key_format_help](CLI::App* cmd, key_args& k, const std::string& help) {
+        CLI::Option* o = option(cmd, "--key", k.path, "FILE|-", help + "; - reads it from standard input");
+        option(cmd, "--key-format", k.format, "raw|pem|der|jwk", key_format_help)->needs(o);
+        option(cmd, "--password-file", k.password_file, "FILE", "The password of an encrypted private key (first line of FILE)")
+            ->needs(o);
+        cmd->add_flag("--secret-base64", k.secret_base64, "The HS* secret in --key is base64 or base64url text")->needs(o);
+        return o;
+    };
 
     decode_args dec;
     CLI::App* decode = app.add_subcommand("decode", "Print a token's header and payload WITHOUT verifying it");
     add_token(decode, dec.token);
     decode->add_flag("--json", dec.json, "Print {\"header\": ..., \"payload\": ..., \"verified\": false}");
+    decode->add_flag("--lenient", dec.lenient,
+                     "Also show padded, oversized, duplicate-member and unsecured tokens, with warnings");
     add_now(decode, now);
+    example(decode, "jot decode @token.txt    (or: echo \"$TOKEN\" | jot decode)");
 
     verify_args ver;
     CLI::App* verify = app.add_subcommand("verify", "Verify a token; print its payload as JSON when it is accepted");
     option(verify, "--alg", ver.alg, "ALG", alg_help)->required();
-    CLI::Option* verify_key =
-        option(verify, "--key", ver.key, "FILE", "Key file: PEM (public, private or certificate), JWK, or HS* secret");
-    option(verify, "--key-format", ver.key_format, "raw|pem|jwk", key_format_help)->needs(verify_key);
+    add_key(verify, ver.key, "Key file: PEM or DER (public, private or certificate), JWK, or HS* secret");
     option(verify, "--jwks", ver.jwks, "FILE", "JWK Set file whose keys for --alg are accepted too");
     option(verify, "--iss", ver.issuer, "S", "Expected issuer (\"iss\")");
     CLI::Option* aud = option(verify, "--aud", ver.audiences, "S", "Expected audience; repeat to accept any of them");
     option(verify, "--sub", ver.subject, "S", "Expected subject (\"sub\")");
     CLI::Option* typ = option(verify, "--typ", ver.type, "S", "Expected header \"typ\" (default: absent or JWT)");
-    option(verify, "--leeway", ver.leeway, "SECONDS", "Clock skew allowed for exp, nbf and iat, exactly (at most 600; default: 0 past exp, 60 ahead for nbf/iat)");
+    verify->add_flag("--json", ver.json, "Print header, payload, dates and the result as one JSON document, errors included");
+    option(verify, "--leeway", ver.leeway, "DURATION", "Clock skew allowed for exp, nbf and iat, exactly: seconds, or 30s, 5m (at most 10m; default: 0 past exp, 60 s ahead for nbf/iat)");
     verify->add_flag("--allow-missing-exp", ver.allow_missing_exp, "Accept a token without \"exp\"");
     verify->add_flag("--ignore-aud", ver.ignore_aud, "Accept any \"aud\" without checking it")->excludes(aud);
     verify->add_flag("--ignore-typ", ver.ignore_typ, "Accept any header \"typ\"")->excludes(typ);
@@ -96,25 +112,28 @@ int main(int argc, char** argv) {
         ->excludes(jwks_url);
     option(verify, "--ca-file", ver.http.ca_file, "PEM", "CAs trusted for the provider (default: system store)");
     verify->add_flag("--allow-http-loopback", ver.http.allow_http_loopback, "Allow http:// to 127.0.0.1/[::1] (tests)");
+    example(verify, "jot verify --alg ES256 --key issuer.public.pem --iss https://issuer.example --aud api @token.txt");
 
     sign_args sig;
     CLI::App* sign = app.add_subcommand("sign", "Sign a new token and print it");
     option(sign, "--alg", sig.alg, "ALG", alg_help)->required();
-    option(sign, "--key", sig.key, "FILE", "Key file: private PEM, private JWK, or HS* secret")->required();
-    option(sign, "--key-format", sig.key_format, "raw|pem|jwk", key_format_help);
+    add_key(sign, sig.key, "Key file: private PEM or DER, private JWK, or HS* secret")->required();
     option(sign, "--kid", sig.kid, "S", "Key id for the header (\"kid\")");
     option(sign, "--typ", sig.type, "S", "Header \"typ\" (default JWT)");
     option(sign, "--iss", sig.issuer, "S", "Issuer (\"iss\")");
     option(sign, "--sub", sig.subject, "S", "Subject (\"sub\")");
     option(sign, "--aud", sig.audiences, "S", "Audience; one gives a string, several an array");
-    option(sign, "--exp", sig.exp, "T", "Expiry: +N with s, m, h or d (from now), or UNIX seconds");
-    option(sign, "--nbf", sig.nbf, "T", "Not before: +N with s, m, h or d (from now), or UNIX seconds");
+    CLI::Option* exp = option(sign, "--exp", sig.exp, "T", "Expiry" + time_help + "; refused unless after now");
+    sign->add_flag("--no-exp", sig.no_exp, "Leave out \"exp\" on purpose (no warning)")->excludes(exp);
+    sign->add_flag("--force", sig.force, "Sign even when --exp is not after now");
+    option(sign, "--nbf", sig.nbf, "T", "Not before" + time_help);
     sign->add_flag("--no-iat", sig.no_iat, "Leave out \"iat\" (set to now otherwise)");
     CLI::Option* jti = option(sign, "--jti", sig.jti, "S", "Token id (\"jti\")");
     sign->add_flag("--jti-random", sig.jti_random, "A random \"jti\" (16 bytes, base64url)")->excludes(jti);
     option(sign, "--claim", sig.claims, "NAME=VALUE", "A claim, VALUE as JSON or else as a string; repeatable");
     option(sign, "--claims", sig.claims_file, "@FILE|-", "A JSON object of claims, from a file or stdin (-)");
     add_now(sign, now);
+    example(sign, "jot sign --alg ES256 --key issuer.private.pem --iss https://issuer.example --aud api --exp 15m");
 
     keygen_args gen;
     CLI::App* keygen = app.add_subcommand("keygen", "Make a new key and write it to PREFIX.* files");
@@ -124,6 +143,8 @@ int main(int argc, char** argv) {
     option(keygen, "--enc", gen.enc, "ENC", "JWE dir keys: the content encryption the key serves");
     keygen->add_flag("--force", gen.force, "Replace files that exist");
     add_now(keygen, now);
+    example(keygen, "jot keygen --alg ES256 --out issuer    (writes issuer.private.pem, issuer.public.pem, "
+                    "issuer.public.jwk.json)");
 
     jwks_args set;
     CLI::App* jwks = app.add_subcommand("jwks", "Print a JWK Set of the public keys in PEM or JWK files");
@@ -133,6 +154,7 @@ int main(int argc, char** argv) {
     jwks->add_flag("--allow-http-loopback", set.http.allow_http_loopback, "Allow http:// to loopback")->needs(jwks_from);
     option(jwks, "--alg", set.alg, "ALG", "Bind every key to this algorithm (default: from the curve; none for RSA)");
     add_now(jwks, now);
+    example(jwks, "jot jwks issuer.public.pem old.public.jwk.json > jwks.json");
 
     const std::string jwe_alg_help = "JWE key management: RSA-OAEP RSA-OAEP-256 ECDH-ES ECDH-ES+A128KW "
                                      "ECDH-ES+A192KW ECDH-ES+A256KW A128KW A192KW A256KW A128GCMKW A192GCMKW "
@@ -148,6 +170,7 @@ int main(int argc, char** argv) {
     option(encrypt, "--in", enc.in, "FILE", "Read the plaintext from FILE instead of standard input");
     option(encrypt, "--cty", enc.cty, "S", "Header \"cty\" (JWT for a signed token: a nested JWT)");
     add_now(encrypt, now);
+    example(encrypt, "jot encrypt --alg RSA-OAEP-256 --enc A256GCM --key rsa.public.pem --cty JWT < token.txt");
 
     decrypt_args dcr;
     CLI::App* decrypt = app.add_subcommand("decrypt", "Decrypt a compact JWE; print the plaintext exactly");
@@ -158,11 +181,13 @@ int main(int argc, char** argv) {
         "token", [&dcr](const std::string& t) { dcr.token = t; },
         "The compact JWE, @FILE, or standard input when absent or '-' (one trailing LF or CRLF removed)");
     add_now(decrypt, now);
+    example(decrypt, "jot decrypt --key rsa.private.pem @token.jwe");
 
     std::string thumb_file;
     CLI::App* thumbprint = app.add_subcommand("thumbprint", "Print the RFC 7638 SHA-256 thumbprint of a key");
     thumbprint->add_option("file", thumb_file, "Key file (PEM or JWK)")->required();
     add_now(thumbprint, now);
+    example(thumbprint, "jot thumbprint issuer.public.pem");
 
     try {
         app.parse(argc, argv);
@@ -170,6 +195,15 @@ int main(int argc, char** argv) {
         if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e); // --help, --version
         std::string where = "jot";
         for (const CLI::App* cmd : app.get_subcommands()) where += " " + cmd->get_name();
+        // A first word that is no command: say so, and name the commands (CLI11 would only say it was not expected).
+        if (app.get_subcommands().empty() && argc > 1 && argv[1][0] != '-') {
+            std::string names;
+            for (const CLI::App* cmd : app.get_subcommands({}))
+                names += (names.empty() ? "" : " ") + cmd->get_name();
+            print_error("usage", "unknown command '" + std::string(argv[1]) + "'; the commands are: " + names +
+                                     " (see 'jot --help')");
+            return exit_usage;
+        }
         print_error("usage", std::string(e.what()) + " (see '" + where + " --help')");
         return exit_usage;
     }

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The jot tool's plumbing: errc names, failures, files and stdin, colour, times and algorithm names.
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <optional>
+#include <string_view>
 #include <string>
 #include <system_error>
 
@@ -170,17 +173,54 @@ std::string read_stdin_upto(std::size_t limit) {
 
 std::string read_stdin() { return read_stdin_upto(static_cast<std::size_t>(-1)); }
 
-std::string read_token(const std::optional<std::string>& arg) {
-    if (arg && *arg != "-") return *arg;
-    // A token longer than the verifier's limit is rejected as token_too_large whatever follows, so there is
-    // no need to hold more than the limit plus a CRLF plus one byte (which makes it too large).
-    const std::size_t cap = jot::decode_options{}.max_token_size + 3;
-    std::string t = read_stdin_upto(cap);
-    if (t.size() == cap) return t;
-    // Exactly one line ending goes: the one `echo` or a text editor adds. Everything else is the token's.
+namespace {
+/// Removes exactly one trailing LF or CRLF: the one `echo` or a text editor adds.
+void drop_line_ending(std::string& t) {
     if (t.size() >= 2 && t.compare(t.size() - 2, 2, "\r\n") == 0) t.resize(t.size() - 2);
     else if (!t.empty() && t.back() == '\n') t.pop_back();
+}
+} // namespace
+
+bool token_from_stdin(const std::optional<std::string>& arg) { return !arg || *arg == "-"; }
+
+std::string read_token(const std::optional<std::string>& arg, bool whole) {
+    if (arg && arg->size() > 1 && (*arg)[0] == '@') {
+        std::string t = read_file(arg->substr(1), "token file");
+        drop_line_ending(t);
+        return t;
+    }
+    if (!token_from_stdin(arg)) return *arg;
+    // A token longer than the verifier's limit is rejected as token_too_large whatever follows, so there is
+    // no need to hold more than the limit plus a CRLF plus one byte (which makes it too large).
+    const std::size_t cap = whole ? static_cast<std::size_t>(-1) : jot::decode_options{}.max_token_size + 3;
+    std::string t = read_stdin_upto(cap);
+    if (t.size() == cap) return t;
+    // Exactly one line ending goes. Everything else is the token's.
+    drop_line_ending(t);
+    if (t.empty())
+        throw failure(exit_rejected, errc_name(jot::errc::token_not_compact),
+                      "no token on standard input (give it as an argument, @FILE, or pipe it in)");
     return t;
+}
+
+std::string token_hint(const std::optional<std::string>& arg, const std::string& token) {
+    const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    const std::size_t first = token.find_first_not_of(" \t\r\n");
+    const std::string_view trimmed =
+        first == std::string::npos ? std::string_view() : std::string_view(token).substr(first);
+    if (trimmed.size() > 7) {
+        std::string scheme(trimmed.substr(0, 7));
+        for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (scheme == "bearer ")
+            return "the token starts with 'Bearer ', the HTTP Authorization scheme: pass only what follows it";
+    }
+    if (!token.empty() && (is_space(token.front()) || is_space(token.back())))
+        return "the token has whitespace or a line break around it (only one final newline is removed from "
+               "standard input): remove it";
+    struct stat st {};
+    if (arg && !token_from_stdin(arg) && (*arg)[0] != '@' && ::stat(arg->c_str(), &st) == 0 && S_ISREG(st.st_mode))
+        return "'" + *arg + "' is a file: pass @" + *arg + " to read the token from it";
+    return {};
 }
 
 void write_file(const std::string& path, std::string_view bytes, bool secret, bool overwrite) {
@@ -255,48 +295,135 @@ bool parse_digits(std::string_view s, std::uint64_t& out) {
 }
 } // namespace
 
+namespace {
+/// Seconds per unit s, m, h or d; 0 for any other character.
+std::int64_t unit_seconds(char c) {
+    switch (c) {
+    case 's': return 1;
+    case 'm': return 60;
+    case 'h': return 3600;
+    case 'd': return 86400;
+    default: return 0;
+    }
+}
+
+/// "N<unit>" (after an optional '+'), as seconds; nothing when `text` is not of that form. Saturates at
+/// max_unix_seconds + 1 (certainly out of range for every caller, without overflowing).
+std::optional<std::int64_t> relative_seconds(std::string_view text) {
+    if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+    if (text.size() < 2) return std::nullopt;
+    const std::int64_t unit = unit_seconds(text.back());
+    std::uint64_t n = 0;
+    if (unit == 0 || !parse_digits(text.substr(0, text.size() - 1), n)) return std::nullopt;
+    if (n > static_cast<std::uint64_t>(max_unix_seconds)) return max_unix_seconds + 1;
+    return std::min<std::int64_t>(static_cast<std::int64_t>(n) * unit, max_unix_seconds + 1);
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+/// An RFC 3339 date-time (§5.6): "YYYY-MM-DDTHH:MM:SS", an optional fraction (dropped), then "Z" or an offset
+/// "+HH:MM"/"-HH:MM"; 't', 'z' and a space for 'T' are accepted as §5.6 allows. UNIX seconds, or nothing.
+std::optional<std::int64_t> rfc3339_seconds(std::string_view s) {
+    const auto num = [&](std::size_t at, std::size_t len, std::uint64_t& out) {
+        return at + len <= s.size() && parse_digits(s.substr(at, len), out);
+    };
+    std::uint64_t year = 0, mon = 0, day = 0, hour = 0, min = 0, sec = 0;
+    if (s.size() < 20 || !num(0, 4, year) || s[4] != '-' || !num(5, 2, mon) || s[7] != '-' || !num(8, 2, day) ||
+        (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !num(11, 2, hour) || s[13] != ':' || !num(14, 2, min) ||
+        s[16] != ':' || !num(17, 2, sec))
+        return std::nullopt;
+    static constexpr unsigned month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (mon < 1 || mon > 12 || day < 1 || day > month_days[mon - 1] || (mon == 2 && day == 29 && !leap) ||
+        hour > 23 || min > 59 || sec > 60)
+        return std::nullopt;
+    std::size_t at = 19;
+    if (at < s.size() && s[at] == '.') {
+        ++at;
+        const std::size_t digits_start = at;
+        while (at < s.size() && s[at] >= '0' && s[at] <= '9') ++at;
+        if (at == digits_start) return std::nullopt;
+    }
+    std::int64_t offset = 0;
+    if (at + 1 == s.size() && (s[at] == 'Z' || s[at] == 'z')) {
+        offset = 0;
+    } else if (at + 6 == s.size() && (s[at] == '+' || s[at] == '-') && s[at + 3] == ':') {
+        std::uint64_t oh = 0, om = 0;
+        if (!num(at + 1, 2, oh) || !num(at + 4, 2, om) || oh > 23 || om > 59) return std::nullopt;
+        offset = static_cast<std::int64_t>(oh * 3600 + om * 60) * (s[at] == '+' ? 1 : -1);
+    } else {
+        return std::nullopt;
+    }
+    // A leap second (:60) is the second after :59, as POSIX time counts it.
+    return days_from_civil(static_cast<std::int64_t>(year), static_cast<unsigned>(mon), static_cast<unsigned>(day)) *
+               86400 +
+           static_cast<std::int64_t>(hour * 3600 + min * 60 + sec) - offset;
+}
+} // namespace
+
 std::chrono::system_clock::time_point resolve_now(const std::string& arg) {
     using namespace std::chrono;
     if (arg.empty()) return system_clock::now();
     // The system clock counts in nanoseconds on Linux, which reaches the year 2262, not 9999.
     const std::int64_t limit =
         std::min<std::int64_t>(max_unix_seconds, duration_cast<seconds>(system_clock::duration::max()).count());
-    std::uint64_t v = 0;
-    if (!parse_digits(arg, v) || v > static_cast<std::uint64_t>(limit))
-        fail_usage("--now wants UNIX seconds between 0 and " + std::to_string(limit) + ", not '" + arg + "'");
-    return system_clock::time_point(duration_cast<system_clock::duration>(seconds(static_cast<std::int64_t>(v))));
+    const std::int64_t clock = duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+    std::int64_t v = 0;
+    try {
+        v = parse_time_arg(arg, clock, "--now");
+    } catch (const failure&) {
+        v = -1;
+    }
+    if (v < 0 || v > limit)
+        fail_usage("--now wants a time between 0 and " + std::to_string(limit) +
+                   " (UNIX seconds, an RFC 3339 date such as 2026-01-02T03:04:05Z, or 30s, 15m, 2h, 1d from the "
+                   "clock), not '" + arg + "'");
+    return system_clock::time_point(duration_cast<system_clock::duration>(seconds(v)));
 }
 
 std::int64_t parse_time_arg(const std::string& text, std::int64_t now_seconds, const char* option) {
-    const auto bad = [&]() {
-        fail_usage(std::string(option) + " wants +N with a unit s, m, h or d, or UNIX seconds, not '" + text + "'");
-    };
-    std::uint64_t n = 0;
     std::int64_t at = 0;
-    if (!text.empty() && text[0] == '+') {
-        if (text.size() < 3) bad();
-        std::int64_t unit = 0;
-        switch (text.back()) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        default: bad();
-        }
-        if (!parse_digits(std::string_view(text).substr(1, text.size() - 2), n)) bad();
-        if (n > static_cast<std::uint64_t>(max_unix_seconds)) {
-            at = max_unix_seconds + 1; // certainly out of range, without overflowing below
-        } else {
-            at = now_seconds + static_cast<std::int64_t>(n) * unit;
-        }
-    } else {
-        if (!parse_digits(text, n)) bad();
+    std::uint64_t n = 0;
+    if (auto rel = relative_seconds(text)) {
+        at = *rel > max_unix_seconds ? max_unix_seconds + 1 : now_seconds + *rel;
+    } else if (parse_digits(text, n)) {
         at = n > static_cast<std::uint64_t>(max_unix_seconds) ? max_unix_seconds + 1 : static_cast<std::int64_t>(n);
+    } else if (auto date = rfc3339_seconds(text)) {
+        if (*date < 0)
+            throw failure(exit_usage, errc_name(jot::errc::numeric_date_out_of_range),
+                          std::string(option) + " " + text + " is before 1970-01-01T00:00:00Z");
+        at = *date;
+    } else {
+        fail_usage(std::string(option) + " wants a time: 30s, 15m, 2h or 7d from now (a '+' before it is allowed), "
+                                         "UNIX seconds, or an RFC 3339 date such as 2026-01-02T03:04:05Z; not '" +
+                   text + "'");
     }
     if (at > max_unix_seconds)
         throw failure(exit_usage, errc_name(jot::errc::numeric_date_out_of_range),
                       std::string(option) + " " + text + " is after 9999-12-31T23:59:59Z");
     return at;
+}
+
+std::int64_t parse_duration_arg(const std::string& text, std::int64_t max_seconds, const char* option) {
+    std::uint64_t n = 0;
+    std::int64_t s = 0;
+    if (auto rel = relative_seconds(text); rel && text[0] != '+') s = *rel;
+    else if (text.size() <= 12 && parse_digits(text, n)) s = static_cast<std::int64_t>(n);
+    else
+        fail_usage(std::string(option) + " wants a duration: whole seconds (30) or N with a unit s, m, h or d (30s, "
+                                         "5m), not '" + text + "'");
+    if (s > max_seconds)
+        throw failure(exit_usage, errc_name(jot::errc::leeway_too_large),
+                      make_error_code(jot::errc::leeway_too_large).message() + " (" + option + " " + text + ")");
+    return s;
 }
 
 std::string format_utc(std::int64_t unix_seconds) {

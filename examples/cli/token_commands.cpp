@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The jot tool's token commands: decode (unverified, for people), verify (for scripts), sign.
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <iostream>
@@ -93,55 +94,162 @@ using seconds_point = std::chrono::time_point<std::chrono::system_clock, std::ch
 
 } // namespace
 
+namespace {
+
+/// A token decoded for `decode`: strictly, or (--lenient) with what strict parsing refuses listed as warnings.
+struct decoded {
+    nlohmann::json header, payload;
+    std::size_t signature_size = 0;
+    std::vector<std::string> warnings;
+};
+
+/// One base64url segment, lenient: '=' padding and the standard alphabet's '+' '/' are accepted with a warning.
+std::string lenient_segment(std::string_view seg, const char* name, std::vector<std::string>& warnings) {
+    std::string s(seg);
+    if (const std::size_t pad = s.find_last_not_of('='); pad + 1 < s.size()) {
+        s.resize(pad == std::string::npos ? 0 : pad + 1);
+        warnings.push_back(std::string(name) + " has '=' padding, which base64url in JWS forbids (RFC 7515 §2)");
+    }
+    if (s.find_first_of("+/") != std::string::npos) {
+        for (char& c : s) c = c == '+' ? '-' : c == '/' ? '_' : c;
+        warnings.push_back(std::string(name) + " uses the base64 alphabet ('+' or '/'), not base64url");
+    }
+    auto bytes = jot::base64url::decode<std::string>(s);
+    if (!bytes) fail_token(bytes.error());
+    return std::move(*bytes);
+}
+
+/// A JSON object; duplicate member names (the last one wins, as the text shows) are warnings.
+nlohmann::json lenient_object(const std::string& text, const char* name, std::vector<std::string>& warnings) {
+    std::vector<std::vector<std::string>> seen; // member names of each open object
+    bool duplicate = false;
+    std::string duplicate_name;
+    auto cb = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        using ev = nlohmann::json::parse_event_t;
+        if (event == ev::object_start) seen.emplace_back();
+        else if (event == ev::object_end && !seen.empty()) seen.pop_back();
+        else if (event == ev::key && !seen.empty()) {
+            const std::string key = parsed.get<std::string>();
+            auto& names = seen.back();
+            if (std::find(names.begin(), names.end(), key) != names.end() && !duplicate) {
+                duplicate = true;
+                duplicate_name = key;
+            }
+            names.push_back(key);
+        }
+        return true;
+    };
+    if (text.find('\0') != std::string::npos) fail_token(make_error_code(jot::errc::json_invalid));
+    nlohmann::json j = nlohmann::json::parse(text, cb, /*allow_exceptions=*/false);
+    if (j.is_discarded()) fail_token(make_error_code(jot::errc::json_invalid));
+    if (!j.is_object()) fail_token(make_error_code(jot::errc::json_not_object));
+    if (duplicate)
+        warnings.push_back(std::string(name) + " has the member \"" + duplicate_name +
+                           "\" more than once (RFC 7515 §5.2 and RFC 8725 §3.2 want it refused); the last one is shown");
+    return j;
+}
+
+decoded decode_lenient(const std::string& token) {
+    decoded d;
+    const std::size_t limit = jot::decode_options{}.max_token_size;
+    if (token.size() > limit)
+        d.warnings.push_back("the token is " + std::to_string(token.size()) + " bytes, over the " +
+                             std::to_string(limit) + "-byte limit verifiers apply (token_too_large)");
+    const std::size_t dot1 = token.find('.');
+    const std::size_t dot2 = dot1 == std::string::npos ? dot1 : token.find('.', dot1 + 1);
+    if (dot2 == std::string::npos || token.find('.', dot2 + 1) != std::string::npos)
+        fail_token(make_error_code(jot::errc::token_not_compact));
+    const std::string_view t(token);
+    d.header = lenient_object(lenient_segment(t.substr(0, dot1), "the header", d.warnings), "the header", d.warnings);
+    d.payload = lenient_object(lenient_segment(t.substr(dot1 + 1, dot2 - dot1 - 1), "the payload", d.warnings),
+                               "the payload", d.warnings);
+    d.signature_size = lenient_segment(t.substr(dot2 + 1), "the signature", d.warnings).size();
+    const auto alg = d.header.find("alg");
+    if (alg != d.header.end() && *alg == "none")
+        d.warnings.push_back("alg is \"none\": an unsecured token, which no verifier accepts (RFC 8725 §3.2)");
+    else if (alg == d.header.end())
+        d.warnings.push_back("the header has no \"alg\"");
+    return d;
+}
+
+/// A NumericDate claim for verify --json: {"unix": N, "utc": "..."}, or null when it is not a NumericDate.
+nlohmann::json date_json(const nlohmann::json& payload, const char* name) {
+    const auto it = payload.find(name);
+    if (it == payload.end() || !it->is_number()) return nullptr;
+    const double v = it->get<double>();
+    if (!(v >= 0 && v <= 253402300799.0)) return nullptr;
+    nlohmann::json d = nlohmann::json::object();
+    d["unix"] = *it;
+    d["utc"] = format_utc(static_cast<std::int64_t>(v));
+    return d;
+}
+
+} // namespace
+
 int run_decode(const decode_args& a, std::chrono::system_clock::time_point now) {
-    const std::string token = read_token(a.token);
-    auto t = jot::dangerous::decode_unverified(token);
-    if (!t) fail_token(t.error());
+    // --lenient shows an oversized token too, so it reads all of standard input.
+    const std::string token = read_token(a.token, a.lenient);
+    decoded d;
+    if (a.lenient) {
+        d = decode_lenient(token);
+    } else {
+        auto t = jot::dangerous::decode_unverified(token);
+        if (!t) {
+            const std::error_code ec = t.error();
+            std::string hint = token_hint(a.token, token);
+            if (hint.empty() && (ec == jot::errc::base64_padding || ec == jot::errc::token_too_large ||
+                                 ec == jot::errc::json_duplicate_member || ec == jot::errc::empty_segment))
+                hint = "decode --lenient shows it anyway, with warnings";
+            throw failure(exit_rejected, code_name(ec), ec.message() + (hint.empty() ? "" : "; " + hint));
+        }
+        d.header = t->header.json();
+        d.payload = t->claims.json();
+        d.signature_size = t->signature.size();
+        if (d.header.value("alg", "") == "none")
+            d.warnings.push_back("alg is \"none\": an unsecured token, which no verifier accepts (RFC 8725 §3.2)");
+    }
     if (a.json) {
         nlohmann::json out = nlohmann::json::object();
-        out["header"] = t->header.json();
-        out["payload"] = t->claims.json();
+        out["header"] = d.header;
+        out["payload"] = d.payload;
         out["verified"] = false;
+        if (a.lenient) out["warnings"] = d.warnings;
         std::cout << out.dump() << "\n";
         return exit_ok;
     }
     const palette p(stdout_wants_colour());
     std::cout << p.warn << "UNVERIFIED" << p.reset
               << " token: its signature and claims have not been checked; do not trust what follows\n";
-    std::cout << p.title << "Header:" << p.reset << "\n" << terminal_safe(t->header.json().dump(2)) << "\n";
-    std::cout << p.title << "Payload:" << p.reset << "\n" << terminal_safe(t->claims.json().dump(2)) << "\n";
-    std::cout << p.title << "Signature:" << p.reset << " " << t->signature.size() << " bytes, not checked\n";
-    if (t->claims.contains("iat") || t->claims.contains("nbf") || t->claims.contains("exp")) {
+    for (const std::string& w : d.warnings) std::cout << p.warn << "warning:" << p.reset << " " << w << "\n";
+    std::cout << p.title << "Header:" << p.reset << "\n" << terminal_safe(d.header.dump(2)) << "\n";
+    std::cout << p.title << "Payload:" << p.reset << "\n" << terminal_safe(d.payload.dump(2)) << "\n";
+    std::cout << p.title << "Signature:" << p.reset << " " << d.signature_size << " bytes, not checked\n";
+    auto claims = jot::claims::from_json(d.payload);
+    if (claims && (claims->contains("iat") || claims->contains("nbf") || claims->contains("exp"))) {
         std::cout << p.title << "Dates (UTC, now " << format_utc(unix_seconds(now)) << "):" << p.reset << "\n";
-        for (std::string_view name : {"iat", "nbf", "exp"}) print_date(t->claims, name, now, p);
+        for (std::string_view name : {"iat", "nbf", "exp"}) print_date(*claims, name, now, p);
     }
     return exit_ok;
 }
 
-int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) {
+namespace {
+
+int verify_token(const verify_args& a, std::chrono::system_clock::time_point now, nlohmann::json* report) {
     const jot::algorithm alg = parse_alg(a.alg);
-    std::chrono::seconds leeway{0};
-    if (!a.leeway.empty()) {
-        std::int64_t s = 0;
-        bool digits = a.leeway.size() <= 12;
-        for (char c : a.leeway) digits = digits && c >= '0' && c <= '9';
-        if (!digits) fail_usage("--leeway wants whole seconds (0 to 600), not '" + a.leeway + "'");
-        s = std::stoll(a.leeway);
-        // The verifier refuses more than 10 minutes too; checked here so huge values cannot overflow.
-        if (s > 600)
-            throw failure(exit_usage, errc_name(jot::errc::leeway_too_large),
-                          make_error_code(jot::errc::leeway_too_large).message() + " (--leeway " + a.leeway + ")");
-        leeway = std::chrono::seconds(s);
-    }
     const bool over_http = !a.http.jwks_url.empty() || !a.http.oidc_issuer.empty();
-    if (a.key.empty() && a.jwks.empty() && !over_http)
+    if (a.key.path.empty() && a.jwks.empty() && !over_http)
         fail_usage("verify needs --key FILE, --jwks FILE, --jwks-url URL or --oidc-issuer URL");
+    if (a.key.path == "-" && token_from_stdin(a.token))
+        fail_usage("--key - reads the key from standard input, so give the token as an argument or @FILE");
+    std::chrono::seconds leeway{0};
+    if (!a.leeway.empty()) leeway = std::chrono::seconds(parse_duration_arg(a.leeway, 600, "--leeway"));
 
     // Every key problem is found here, before the token is read: a script learns its setup is wrong (exit 2)
     // rather than seeing a rejected token (exit 1).
     jot::basic_verifier_builder<nlohmann::json, jot::fixed_clock> vb;
     vb.clock(jot::fixed_clock{now});
-    if (!a.key.empty()) vb.key(load_verification_key(alg, a.key, parse_key_format(a.key_format)));
+    std::string signature_hint;
+    if (!a.key.path.empty()) vb.key(load_verification_key(alg, a.key, signature_hint));
     if (!a.jwks.empty()) vb.keys(load_jwks(alg, a.jwks));
     std::string discovered_issuer;
     if (over_http) vb.keys(load_http_keys(alg, a.http, discovered_issuer));
@@ -161,29 +269,78 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
     if (!verifier) fail_input(verifier.error(), "verifier settings");
 
     const std::string token = read_token(a.token);
+    if (report) {
+        // What the token says, verified or not, so that a script sees why it was refused.
+        if (auto t = jot::dangerous::decode_unverified(token)) {
+            (*report)["header"] = t->header.json();
+            (*report)["payload"] = t->claims.json();
+            nlohmann::json dates = nlohmann::json::object();
+            for (const char* name : {"iat", "nbf", "exp"})
+                if (t->claims.contains(name)) dates[name] = date_json(t->claims.json(), name);
+            (*report)["dates"] = std::move(dates);
+        }
+    }
     // A nested JWT (RFC 7519 §7.2): decrypt, require "cty":"JWT", then the same verifier and policy.
     auto verified = a.decrypt_key.empty()
                         ? verifier->verify(token)
                         : jot::decrypt_and_verify(make_decrypter(a.decrypt_alg, a.decrypt_enc, a.decrypt_key, token),
                                                   *verifier, token);
-    if (!verified) fail_token(verified.error());
-    std::cout << verified->claims().json().dump() << "\n";
+    if (!verified) {
+        const std::error_code ec = verified.error();
+        std::string hint = token_hint(a.token, token);
+        if (hint.empty() && ec == jot::errc::signature_invalid) hint = signature_hint;
+        throw failure(exit_rejected, code_name(ec), ec.message() + (hint.empty() ? "" : "; " + hint));
+    }
+    if (report) {
+        (*report)["result"] = {{"valid", true}};
+        std::cout << report->dump() << "\n";
+    } else {
+        std::cout << verified->claims().json().dump() << "\n";
+    }
     return exit_ok;
+}
+
+} // namespace
+
+int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) {
+    if (!a.json) return verify_token(a, now, nullptr);
+    nlohmann::json report = nlohmann::json::object();
+    try {
+        return verify_token(a, now, &report);
+    } catch (const failure& f) {
+        // The same failure goes on to main's stderr line and exit status; stdout gets it as JSON too.
+        report["result"] = {{"valid", false}, {"exit", f.status}, {"error", f.code}, {"message", f.message}};
+        std::cout << report.dump() << "\n";
+        throw;
+    }
 }
 
 int run_sign(const sign_args& a, std::chrono::system_clock::time_point now) {
     const jot::algorithm alg = parse_alg(a.alg);
-    const auto key = load_signer(alg, a.key, parse_key_format(a.key_format), a.kid);
+    if (!a.exp.empty() && a.no_exp) fail_usage("--exp and --no-exp contradict each other");
+    if (a.key.path == "-" && a.claims_file == "-") fail_usage("--key - and --claims - cannot both read standard input");
     const std::int64_t now_s = unix_seconds(now);
-
+    std::int64_t exp = 0;
+    if (!a.exp.empty()) {
+        exp = parse_time_arg(a.exp, now_s, "--exp");
+        // RFC 7519 §4.1.4: expired once now >= exp. Such a token is refused everywhere at once.
+        if (exp <= now_s && !a.force)
+            throw failure(exit_usage, errc_name(jot::errc::token_expired),
+                          "--exp " + a.exp + " is " + format_utc(exp) + ", not after now (" + format_utc(now_s) +
+                              "): every verifier would refuse the token; pass --force to sign it anyway");
+    }
+    const auto key = load_signer(alg, a.key, a.kid);
     // Later sources win: --claims, then each --claim in order, then the named options and "iat".
     jot::basic_builder<nlohmann::json, jot::fixed_clock> b{jot::fixed_clock{now}};
+    bool exp_from_claims = false; // "exp" given through --claims or --claim: no warning
     if (!a.claims_file.empty()) {
         nlohmann::json obj = read_claims_object(a.claims_file);
+        exp_from_claims = exp_from_claims || obj.contains("exp");
         for (auto it = obj.begin(); it != obj.end(); ++it) b.claim(it.key(), it.value());
     }
     for (const std::string& c : a.claims) {
         auto [name, value] = parse_claim_arg(c);
+        exp_from_claims = exp_from_claims || name == "exp";
         b.claim(std::move(name), std::move(value));
     }
     if (!a.type.empty()) b.type(a.type);
@@ -191,7 +348,7 @@ int run_sign(const sign_args& a, std::chrono::system_clock::time_point now) {
     if (!a.subject.empty()) b.subject(a.subject);
     if (a.audiences.size() == 1) b.audience(a.audiences.front());
     else if (a.audiences.size() > 1) b.audience(a.audiences);
-    if (!a.exp.empty()) b.expires_at(seconds_point(std::chrono::seconds(parse_time_arg(a.exp, now_s, "--exp"))));
+    if (!a.exp.empty()) b.expires_at(seconds_point(std::chrono::seconds(exp)));
     if (!a.nbf.empty()) b.not_before(seconds_point(std::chrono::seconds(parse_time_arg(a.nbf, now_s, "--nbf"))));
     if (!a.jti.empty()) b.id(a.jti);
     if (a.jti_random) {
@@ -204,6 +361,9 @@ int run_sign(const sign_args& a, std::chrono::system_clock::time_point now) {
 
     auto token = b.sign(*key);
     if (!token) fail_input(token.error(), "signing");
+    if (a.exp.empty() && !a.no_exp && !exp_from_claims)
+        std::cerr << "warning: no --exp: verifiers (jot verify included) refuse a token without \"exp\" by default; "
+                     "pass --exp 15m, or --no-exp to leave it out on purpose\n";
     std::cout << *token << "\n";
     return exit_ok;
 }

@@ -293,12 +293,20 @@ std::string store_state(jot::jti_store& store) {
     return redis->ping() ? "redis" : "redis-unreachable";
 }
 
+/// Registers a POST route, and keeps its handler in `posts` for a POST that has no body at all (see add_routes).
+void post(httplib::Server& server, std::map<std::string, httplib::Server::Handler>& posts, const std::string& path,
+          httplib::Server::Handler handler) {
+    posts[path] = handler;
+    server.Post(path, std::move(handler));
+}
+
 void add_routes(httplib::Server& server, const std::string& name, token_service& tokens, order_book& orders) {
+    auto posts = std::make_shared<std::map<std::string, httplib::Server::Handler>>();
     server.Get("/health", [&, name](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200, {{"instance", name}, {"store", store_state(tokens.store())}});
     });
 
-    server.Post("/login", [&](const httplib::Request& req, httplib::Response& res) {
+    post(server, *posts, "/login", [&](const httplib::Request& req, httplib::Response& res) {
         const auto body = json_body(req);
         const auto scope = body ? check_password(string_member(*body, "user"), string_member(*body, "password"))
                                 : std::nullopt;
@@ -309,7 +317,7 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
         send_json(res, 200, tokens.issue_pair(string_member(*body, "user"), *scope, family, refresh_id));
     });
 
-    server.Post("/refresh", [&](const httplib::Request& req, httplib::Response& res) {
+    post(server, *posts, "/refresh", [&](const httplib::Request& req, httplib::Response& res) {
         const auto body = json_body(req);
         const auto presented = tokens.refresh().verify(body ? string_member(*body, "refresh_token") : std::string());
         if (!presented) return send_grant_error(res, "invalid_grant", "the refresh token is not valid");
@@ -332,7 +340,7 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
                                               c.get<std::string>("scope").value_or(""), family, next));
     });
 
-    server.Post("/logout", [&](const httplib::Request& req, httplib::Response& res) {
+    post(server, *posts, "/logout", [&](const httplib::Request& req, httplib::Response& res) {
         const auto token = authorize(tokens, req, res);
         if (!token) return;
         const auto& c = token->claims();
@@ -352,12 +360,25 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
         send_json(res, 200, {{"user", user}, {"orders", orders.list(user)}, {"served_by", name}});
     });
 
-    server.Post("/orders", [&](const httplib::Request& req, httplib::Response& res) {
+    post(server, *posts, "/orders", [&](const httplib::Request& req, httplib::Response& res) {
         const auto token = authorize(tokens, req, res, "orders:write");
         if (!token) return;
         const auto body = json_body(req);
         if (!body || !body->contains("item")) return send_json(res, 400, {{"error", "expected {\"item\": ...}"}});
         send_json(res, 201, orders.add(std::string(token->claims().subject().value()), body->at("item")));
+    });
+
+    // A POST with neither Content-Length nor Transfer-Encoding has an empty body (RFC 9112 §6.3, last rule):
+    // that is how `curl -X POST URL` sends a logout. cpp-httplib (0.11) would instead read until the client
+    // closes the connection and, after its read timeout, answer 400 with an empty body. Such a request is
+    // answered here, before the server reads a body, by the same handler with the body empty.
+    server.set_pre_routing_handler([posts](const httplib::Request& req, httplib::Response& res) {
+        if (req.method != "POST" || req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+            return httplib::Server::HandlerResponse::Unhandled;
+        const auto route = posts->find(req.path);
+        if (route == posts->end()) return httplib::Server::HandlerResponse::Unhandled;
+        route->second(req, res);
+        return httplib::Server::HandlerResponse::Handled;
     });
 }
 

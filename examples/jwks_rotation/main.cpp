@@ -2,6 +2,7 @@
 // A resource server following an identity provider's key rotation: an HTTP server on 127.0.0.1 publishes a
 // JWK Set and rotates its signing key; a verifier reads the set through jot::http's fetcher, refreshing in the
 // background, and keeps up.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -18,35 +19,50 @@
 
 namespace {
 
-/// The identity provider: one signing key at a time, its public half published at /jwks.json.
+/// The identity provider, rotating as docs/guide-issuing.md says: the next key is published before anything is
+/// signed with it (at least one cache lifetime of the JWK Set ahead, so every verifier has it when the first
+/// token arrives), and the old key stays published until the last token it signed has expired.
 class identity_provider {
 public:
-    void rotate(const std::string& kid) {
+    /// Adds a new key to the published set; tokens are still signed with the current one.
+    void publish_next(const std::string& kid) {
         auto key = jot::private_key::generate(jot::algorithm::es256, kid).value();
-        nlohmann::json set = {{"keys", nlohmann::json::array({jot::to_jwk(key.public_key().value()).value()})}};
         std::lock_guard<std::mutex> lock(m_);
-        key_ = std::make_shared<const jot::private_key>(std::move(key));
-        jwks_ = set.dump();
+        published_.push_back(jot::to_jwk(key.public_key().value()).value());
+        next_ = std::make_shared<const jot::private_key>(std::move(key));
+    }
+    /// Signs with the key published last from now on.
+    void activate_next() {
+        std::lock_guard<std::mutex> lock(m_);
+        if (next_) signing_ = std::move(next_);
+    }
+    /// Removes a key from the published set (once no unexpired token signed with it can be left).
+    void retire(const std::string& kid) {
+        std::lock_guard<std::mutex> lock(m_);
+        published_.erase(std::remove_if(published_.begin(), published_.end(),
+                                        [&](const nlohmann::json& k) { return k.value("kid", "") == kid; }),
+                         published_.end());
     }
     std::string jwks() const {
         std::lock_guard<std::mutex> lock(m_);
-        return jwks_;
+        return nlohmann::json{{"keys", published_}}.dump();
     }
     std::string issue(const std::string& subject) const {
         std::shared_ptr<const jot::private_key> key;
         {
             std::lock_guard<std::mutex> lock(m_);
-            key = key_;
+            key = signing_;
         }
-        using namespace std::chrono_literals;
         return jot::builder().issuer("https://idp.example").subject(subject).audience("api").issued_now()
-            .expires_in(5min).sign(*key).value();
+            .expires_in(token_lifetime).sign(*key).value();
     }
+
+    static constexpr std::chrono::minutes token_lifetime{5};
 
 private:
     mutable std::mutex m_;
-    std::shared_ptr<const jot::private_key> key_;
-    std::string jwks_;
+    std::shared_ptr<const jot::private_key> signing_, next_;
+    nlohmann::json published_ = nlohmann::json::array();
 };
 
 /// Waits up to 5 s for `done()`.
@@ -65,7 +81,8 @@ bool expect(bool ok, const char* what) {
 
 int main() {
     identity_provider idp;
-    idp.rotate("key-1");
+    idp.publish_next("key-1");
+    idp.activate_next();
 
     httplib::Server server;
     std::atomic<int> served{0};
@@ -98,17 +115,25 @@ int main() {
     ok &= expect(verifier.verify(idp.issue("bob")).has_value(), "a second token is served from the cached set");
     ok &= expect(served == 1, "one fetch so far");
 
-    idp.rotate("key-2");
-    // No verification waits for the network: the first key-2 token is answered from the keys in force while
-    // its unknown kid starts a refresh in the background.
-    const auto first = verifier.verify(idp.issue("carol"));
-    ok &= expect(!first && first.error() == jot::errc::key_not_found, "the first key-2 token: key_not_found, refresh started");
-    ok &= expect(wait_for([&] { return source->status().fetches == 2; }), "the background refresh lands");
-    ok &= expect(verifier.verify(idp.issue("carol")).has_value(), "after rotation, key-2 tokens verify");
-    ok &= expect(served == 2, "the unknown kid cost exactly one fetch");
+    // Rotation, step 1: publish key-2 next to key-1, and keep signing with key-1 for at least the set's
+    // max-age (300 s), so that every verifier's cache has key-2 before the first key-2 token exists. The
+    // demo does not wait 5 minutes: refresh() stands for the source's scheduled refresh once max-age is over.
+    idp.publish_next("key-2");
+    ok &= expect(source->refresh().has_value() && served == 2, "key-2 published; the scheduled refresh fetches it");
+    ok &= expect(verifier.verify(idp.issue("carol")).has_value(), "tokens are still signed with key-1 meanwhile");
 
+    // Step 2: sign with key-2. Every verifier already has it: no key_not_found, no fetch on the request path.
+    idp.activate_next();
+    ok &= expect(verifier.verify(idp.issue("dave")).has_value(), "the first key-2 token verifies at once");
+    ok &= expect(served == 2, "switching the signing key cost no fetch");
+    ok &= expect(verifier.verify(old_token).has_value(), "a key-1 token issued before the switch still verifies");
+
+    // Step 3: once the last key-1 token has expired (token_lifetime after the switch), retire key-1.
+    idp.retire("key-1");
+    ok &= expect(source->refresh().has_value() && served == 3, "key-1 retired; the next refresh drops it");
     const auto retired = verifier.verify(old_token);
     ok &= expect(!retired && retired.error() == jot::errc::key_not_found, "a key-1 token is refused once key-1 is gone");
+    ok &= expect(verifier.verify(idp.issue("erin")).has_value(), "key-2 tokens verify");
 
     // A flood of invented kids (each a validly shaped, unverifiable token) costs the issuer nothing more.
     int refused = 0;
@@ -119,7 +144,9 @@ int main() {
         refused += verifier.verify(forged).has_value() ? 0 : 1;
     }
     ok &= expect(refused == 1000, "1,000 tokens with invented kids are all refused");
-    ok &= expect(served == 2, "and cause no fetch (unknown-kid cooldown)");
+    // The first unknown kid starts one background refresh (a rotation the verifier has not seen yet would
+    // look the same); the other 999 fall within the unknown-kid cooldown (30 s) and cost nothing.
+    ok &= expect(wait_for([&] { return served >= 4; }) && served == 4, "and cost one fetch in all (unknown-kid cooldown)");
 
     server.stop();
     listener.join();

@@ -4,8 +4,8 @@
 #
 # jot has no tagged release yet, so this port builds the jot checkout it lives in (ports/jot/../..). Use it as
 # an overlay port:  vcpkg install jot --overlay-ports=<path to jot>/ports
-# vcpkg does not hash the sources of such a port, so after changing jot pass --no-binarycaching (or bump
-# "port-version") to rebuild it. When a release is tagged, replace the SOURCE_PATH lines below with
+# vcpkg does not hash the sources of such a port, only its own files, so after changing jot either bump
+# "port-version" in vcpkg.json, or `vcpkg remove jot` and install again with --no-binarycaching (docs/install.md). When a release is tagged, replace the SOURCE_PATH lines below with
 #   vcpkg_from_github(OUT_SOURCE_PATH SOURCE_PATH REPO <owner>/jot REF "v${VERSION}" SHA512 <sha512> HEAD_REF main)
 set(VCPKG_BUILD_TYPE release)  # header-only: one configuration is enough
 

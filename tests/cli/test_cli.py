@@ -190,10 +190,22 @@ def read(name):
         return f.read()
 
 
+NO_EXP_WARNING = (b'warning: no --exp: verifiers (jot verify included) refuse a token without "exp" by default; '
+                  b"pass --exp 15m, or --no-exp to leave it out on purpose\n")
+
+
 def sign_token(*args, stdin=b""):
-    """jot sign ... and the token it printed (checked to be exactly one line)."""
+    """jot sign ... and the token it printed (checked to be exactly one line). Without --exp or --no-exp (or an
+    "exp" given through --claim or --claims), stderr must be exactly the warning that the token has no "exp"."""
     r = jot("sign", *args, stdin=stdin)
-    expect_ok(r, "sign " + " ".join(map(str, args)))
+    texts = [str(a) for a in args]
+    quiet = "--no-exp" in texts or any(t.startswith("--exp") for t in texts) or any(
+        t.startswith("exp=") for t in texts) or "--claims" in texts
+    if quiet:
+        expect_ok(r, "sign " + " ".join(texts))
+    else:
+        check(r.code == 0 and r.err == NO_EXP_WARNING,
+              "sign " + " ".join(texts) + ": exits 0 and warns on stderr that the token has no exp", r)
     text = r.out.decode()
     check(re.fullmatch(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n", text) is not None,
           "sign prints exactly one line: the compact token", r)
@@ -253,13 +265,14 @@ def test_usage():
                    "--aud with --ignore-aud")
     expect_refused(jot("verify", "--alg", "HS256", "--key", "hs.key", "--typ", "JWT", "--ignore-typ", token), "usage",
                    "--typ with --ignore-typ")
-    expect_refused(jot("verify", "--alg", "HS256", "--key", "hs.key", "--key-format", "der", token), "usage",
-                   "--key-format der")
+    expect_refused(jot("verify", "--alg", "HS256", "--key", "hs.key", "--key-format", "pkcs12", token), "usage",
+                   "--key-format pkcs12")
     expect_refused(jot("verify", "--alg", "HS256", "--jwks", "hs.key", "--key-format", "raw", token), "usage",
                    "--key-format without --key")
     expect_refused(jot("sign", "--alg", "HS256", "--key", "hs.key", "--jti", "a", "--jti-random"), "usage",
                    "--jti with --jti-random")
-    for bad in ["abc", "-1", "1.5", "99999999999", "+5m"]:
+    for bad in ["abc", "-1", "1.5", "99999999999", "-5m", "+5x", "2023-11-14", "2023-02-29T00:00:00Z",
+                "2023-11-14T22:13:20", "9999-12-31T23:59:59Z"]:
         expect_refused(jot("decode", f"--now={bad}", token), "usage", f"--now '{bad}'")
     # A token after the options is fine; one that starts with '-' needs '--' before it, as usual.
     r = jot("verify", "--alg", "HS256", "--key", "hs.key", "--now", NOW, "--", token)
@@ -598,10 +611,14 @@ def test_sign():
     check(payload == {}, f"--no-iat leaves iat out: {payload}")
 
     for spec, expected in [("+30s", NOW + 30), ("+15m", NOW + 900), ("+2h", NOW + 7200), ("+1d", NOW + 86400),
-                           ("+0s", NOW), ("1800000000", 1800000000), ("0", 0)]:
+                           ("30s", NOW + 30), ("15m", NOW + 900), ("2h", NOW + 7200), ("7d", NOW + 7 * 86400),
+                           ("1800000000", 1800000000), ("2027-01-15T08:00:00Z", 1800000000),
+                           ("2027-01-15T10:00:00+02:00", 1800000000), ("2027-01-15t08:00:00.75z", 1800000000),
+                           ("2027-01-15 03:30:00-04:30", 1800000000)]:
         p = token_parts(sign_token(*base, "--exp", spec, "--nbf", spec))[1]
         check(p.get("exp") == expected and p.get("nbf") == expected, f"--exp/--nbf {spec} → {expected}: {p}")
-    for bad in ["15m", "+15", "+m", "+15x", "+-5m", "-5", "1.5", "+1.5h", "now", "+ 5m", "0x10"]:
+    for bad in ["+15", "+m", "+15x", "+-5m", "-5", "1.5", "+1.5h", "now", "+ 5m", "0x10", "15 m", "2027-01-15",
+                "2027-13-01T00:00:00Z", "2027-01-15T08:00:00", "2027-01-15T08:00:00+2:00", "2027-01-15T24:00:00Z"]:
         expect_refused(jot("sign", *base, f"--exp={bad}"), "usage", f"--exp {bad}")
         expect_refused(jot("sign", *base, f"--nbf={bad}"), "usage", f"--nbf {bad}")
     expect_refused(jot("sign", *base, "--exp=+99999999999999999999d"), "usage", "--exp too large to be a number")
@@ -654,7 +671,7 @@ def test_sign():
                                "--exp", "+1s"))[1]
     check(p == {"iss": "flag", "role": "admin", "n": 2, "exp": NOW + 1, "iat": NOW},
           f"--claim overrides --claims, named options override both: {p}")
-    p = token_parts(sign_token(*base, "--claims", "-", stdin=b'{"from": "stdin", "iat": 5}'))[1]
+    p = token_parts(sign_token(*base, "--claims", "-", "--no-exp", stdin=b'{"from": "stdin", "iat": 5}'))[1]
     check(p == {"from": "stdin", "iat": NOW}, f"--claims - reads stdin; iat is still set to now: {p}")
     p = token_parts(sign_token(*base, "--no-iat", "--claim", "iat=5"))[1]
     check(p == {"iat": 5}, f"--no-iat --claim iat=5 sets iat by hand: {p}")
@@ -956,7 +973,8 @@ def test_jwks():
                                "an empty JWK Set")
     # The RFC 7517 A.1 set: its RSA key (kid 2011-04-29) is used, its encryption key skipped.
     r = jot("verify", "--alg", "RS256", "--jwks", a1, "--now", NOW, t)
-    expect_rejected(r, "signature_invalid", "the RFC 7517 A.1 set loads; a token from another key fails")
+    # The token carries the "kid" keygen gave its key, which the set does not have.
+    expect_rejected(r, "key_not_found", "the RFC 7517 A.1 set loads; a token from another key fails")
 
 
 def test_roundtrip():
@@ -1323,9 +1341,354 @@ def test_http():
         plain.shutdown()
 
 
+def message_of(run):
+    """The message of the one 'error: <code>: <message>' stderr line, or ''."""
+    m = re.fullmatch(rb"error: [a-z0-9_:]+: ([^\n]+)\n", run.err)
+    return m.group(1).decode() if m else ""
+
+
+def openssl(*args):
+    p = subprocess.run(["openssl"] + [str(a) for a in args], capture_output=True, cwd=WORK)
+    check(p.returncode == 0, f"openssl {' '.join(map(str, args))}: {p.stderr[-300:]!r}")
+
+
+def test_forgiving():
+    """Issue 17, point 3: where a tired user trips, jot says what to do (and still refuses what it must)."""
+    write("hs.key", SECRET)
+    payload = {"sub": "alice", "exp": NOW + 60}
+    token = hs_token(SECRET, payload)
+    verify = ["verify", "--alg", "HS256", "--key", "hs.key", "--now", NOW]
+    hsv = ["verify", "--alg", "HS256", "--now", NOW]
+
+    # --- The token: an argument, @PATH, '-' or nothing (stdin). ---
+    write("token.txt", token + "\n")
+    expect_verified(jot(*verify, "@token.txt"), payload, "verify @FILE (one final newline removed)")
+    r = jot("decode", "--json", "@token.txt")
+    check(r.code == 0 and json.loads(r.out)["payload"] == payload, "decode @FILE", r)
+    write("token2.txt", token + "\n\n")
+    expect_rejected(jot(*verify, "@token2.txt"), "base64_invalid_character", "@FILE: only one newline is removed")
+    expect_refused(jot(*verify, "@missing.txt"), "file_unreadable", "@FILE that does not exist")
+    # The README's old mistake: a file name given as the token gets pointed to @.
+    r = jot("decode", "token.txt")
+    expect_rejected(r, "token_not_compact", "decode FILE (not @FILE)")
+    check("pass @token.txt to read the token from it" in message_of(r), "decode FILE says to pass @FILE", r)
+    r = jot(*verify, "token.txt")
+    expect_rejected(r, "token_not_compact", "verify FILE (not @FILE)")
+    check("pass @token.txt" in message_of(r), "verify FILE says to pass @FILE", r)
+    r = jot("decode", "not-a-file")
+    check("@" not in message_of(r), "a non-token that is no file gets no @ hint", r)
+    for cmd in (["decode"], verify):
+        r = jot(*cmd, stdin=b"")
+        expect_rejected(r, "token_not_compact", f"{cmd[0]} with empty stdin")
+        check(message_of(r).startswith("no token on standard input"), f"{cmd[0]}: empty stdin says so", r)
+    r = jot(*verify, stdin=b"\n")
+    check(message_of(r).startswith("no token on standard input"), "a lone newline on stdin is no token either", r)
+    # "Bearer " and whitespace: still refused (strict), with a hint.
+    for bad in ["Bearer " + token, "bearer " + token]:
+        r = jot(*verify, bad)
+        expect_rejected(r, ("base64_invalid_character", "base64_invalid_length"), "a token with 'Bearer '")
+        check("starts with 'Bearer '" in message_of(r), "'Bearer ' gets a hint", r)
+    r = jot("decode", stdin=b"Bearer " + token.encode() + b"\n")
+    check(r.code == 1 and "starts with 'Bearer '" in message_of(r), "decode: 'Bearer ' on stdin gets a hint", r)
+    for bad, what in [(" " + token, "a leading space"), (token + "  ", "trailing spaces"), ("\t" + token, "a tab")]:
+        r = jot(*verify, bad)
+        expect_rejected(r, ("base64_invalid_character", "base64_invalid_length"), f"a token with {what}")
+        check("whitespace" in message_of(r), f"{what} gets a whitespace hint", r)
+    r = jot(*verify, stdin=token.encode() + b"\n\n")
+    check(r.code == 1 and "whitespace or a line break" in message_of(r), "two newlines on stdin get a hint", r)
+    expect_verified(jot(*verify, stdin=token.encode() + b"\n"), payload, "one newline on stdin is still fine")
+
+    # --- Keys. ---
+    es = key("ES256")
+    es_token = sign_token("--alg", "ES256", "--key", es + ".private.pem", "--now", NOW, "--exp", "+1m")
+    es_payload = {"iat": NOW, "exp": NOW + 60}
+    es_verify = ["verify", "--alg", "ES256", "--now", NOW]
+    # --key - reads the key from stdin; then the token cannot come from stdin too.
+    expect_verified(jot(*es_verify, "--key", "-", es_token, stdin=read(es + ".public.pem")), es_payload,
+                    "--key - (public PEM on stdin)")
+    expect_verified(jot(*hsv, "--key", "-", token, stdin=SECRET), payload, "--key - (HS256 secret on stdin)")
+    expect_refused(jot(*es_verify, "--key", "-", stdin=read(es + ".public.pem")), "usage",
+                   "--key - with the token on stdin too")
+    t = sign_token("--alg", "ES256", "--key", "-", "--exp", "1m", "--now", NOW, stdin=read(es + ".private.pem"))
+    expect_verified(jot(*es_verify, "--key", es + ".public.pem", t), es_payload, "sign --key - (private PEM)")
+    expect_refused(jot("sign", "--alg", "HS256", "--key", "-", "--claims", "-", "--no-exp", stdin=SECRET), "usage",
+                   "sign --key - with --claims -")
+    # DER, given or guessed.
+    openssl("pkey", "-in", es + ".public.pem", "-pubin", "-outform", "DER", "-out", "es.public.der")
+    openssl("pkey", "-in", es + ".private.pem", "-outform", "DER", "-out", "es.private.der")
+    for f in ["es.public.der", "es.private.der"]:
+        expect_verified(jot(*es_verify, "--key", f, "--key-format", "der", es_token), es_payload,
+                        f"--key-format der ({f})")
+        expect_verified(jot(*es_verify, "--key", f, es_token), es_payload, f"DER is recognised ({f})")
+    t = sign_token("--alg", "ES256", "--key", "es.private.der", "--key-format", "der", "--exp", "1m", "--now", NOW)
+    expect_verified(jot(*es_verify, "--key", es + ".public.pem", t), es_payload, "sign with a DER private key")
+    expect_refused(jot(*es_verify, "--key", es + ".public.pem", "--key-format", "der", es_token), None,
+                   "--key-format der on a PEM file")
+    expect_refused(jot(*hsv, "--key", "es.private.der", "--key-format", "der", token), "key_algorithm_mismatch",
+                   "HS256 with --key-format der")
+    # An encrypted PKCS#8 key asks for --password-file, and works with it.
+    write("pw.txt", "correct horse\n")
+    write("wrong-pw.txt", "battery staple\n")
+    openssl("pkcs8", "-topk8", "-v2", "aes-256-cbc", "-in", es + ".private.pem", "-passout", "file:pw.txt",
+            "-out", "es.enc.pem")
+    check(b"ENCRYPTED PRIVATE KEY" in read("es.enc.pem"), "openssl wrote an encrypted PKCS#8 key")
+    for cmd in (["sign", "--alg", "ES256", "--exp", "1m"], es_verify):
+        r = jot(*cmd, "--key", "es.enc.pem", es_token) if cmd[0] == "verify" else jot(*cmd, "--key", "es.enc.pem")
+        expect_refused(r, "key_invalid", f"{cmd[0]} with an encrypted key and no password")
+        check("--password-file" in message_of(r), f"{cmd[0]}: an encrypted key asks for --password-file", r)
+    t = sign_token("--alg", "ES256", "--key", "es.enc.pem", "--password-file", "pw.txt", "--exp", "1m", "--now", NOW)
+    expect_verified(jot(*es_verify, "--key", es + ".public.pem", t), es_payload, "sign with an encrypted key")
+    expect_verified(jot(*es_verify, "--key", "es.enc.pem", "--password-file", "pw.txt", es_token), es_payload,
+                    "verify with an encrypted private key and its password")
+    expect_refused(jot("sign", "--alg", "ES256", "--key", "es.enc.pem", "--password-file", "wrong-pw.txt",
+                       "--exp", "1m"), "key_invalid", "a wrong password")
+    # A JWK Set given to --key points to --jwks.
+    write("set.json", json.dumps({"keys": [json.loads(read(es + ".public.jwk.json"))]}))
+    r = jot(*es_verify, "--key", "set.json", es_token)
+    expect_refused(r, "key_invalid", "a JWK Set given to --key")
+    check("is a JWK Set" in message_of(r) and "--jwks set.json" in message_of(r), "a JWK Set points to --jwks", r)
+    expect_verified(jot(*es_verify, "--jwks", "set.json", es_token), es_payload, "the same set with --jwks")
+    write("oct-set.json", json.dumps({"keys": [{"kty": "oct", "k": b64u(SECRET)}]}))
+    r = jot(*hsv, "--key", "oct-set.json", token)
+    expect_refused(r, "key_invalid", "a JWK Set of secrets given to --key for HS256")
+    check("--jwks oct-set.json" in message_of(r) and "--key-format raw" in message_of(r),
+          "an HS256 JWK Set points to --jwks (and to --key-format raw)", r)
+    oct_set_bytes = read("oct-set.json")
+    expect_verified(jot(*hsv, "--key", "oct-set.json", "--key-format", "raw", hs_token(oct_set_bytes, payload)),
+                    payload, "--key-format raw takes a JWK Set file's bytes as the secret")
+    # PEM after blank lines and comments.
+    write("commented.pem", b"\n# issuer key, rotated 2026-01\n\r\n  # another comment\n" + read(es + ".public.pem"))
+    expect_verified(jot(*es_verify, "--key", "commented.pem", es_token), es_payload,
+                    "a PEM file with leading blank lines and comments")
+    write("prose.pem", b"Here is the key:\n" + read(es + ".public.pem"))
+    expect_refused(jot(*es_verify, "--key", "prose.pem", es_token), "key_invalid",
+                   "text that is not a comment before the PEM is still not PEM")
+    # OpenSSH keys get the conversion command.
+    subprocess.run(["ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", os.path.join(WORK, "id_ecdsa")],
+                   check=True, capture_output=True)
+    r = jot(*es_verify, "--key", "id_ecdsa", es_token)
+    expect_refused(r, "key_invalid", "an OpenSSH private key")
+    check("ssh-keygen -p -N '' -m PKCS8 -f key.pem" in message_of(r), "an OpenSSH private key: the command", r)
+    r = jot(*es_verify, "--key", "id_ecdsa.pub", es_token)
+    expect_refused(r, "key_invalid", "an OpenSSH public key")
+    check("ssh-keygen -e -m PKCS8 -f id_ecdsa.pub > key.pub.pem" in message_of(r), "an OpenSSH public key: the "
+                                                                                  "command", r)
+    # The command in the message works.
+    p = subprocess.run("ssh-keygen -e -m PKCS8 -f id_ecdsa.pub > key.pub.pem", shell=True, cwd=WORK,
+                       capture_output=True)
+    check(p.returncode == 0, "the suggested ssh-keygen command runs", None)
+    subprocess.run("cp id_ecdsa key.pem && ssh-keygen -p -N '' -m PKCS8 -f key.pem", shell=True, cwd=WORK,
+                   check=True, capture_output=True)
+    t = sign_token("--alg", "ES256", "--key", "key.pem", "--exp", "1m", "--now", NOW)
+    expect_verified(jot(*es_verify, "--key", "key.pub.pem", t), es_payload, "converted OpenSSH keys sign and verify")
+
+    # --- HMAC secrets. ---
+    secret = b"0123456789abcdef0123456789abcdef"
+    write("newline.key", secret + b"\n")
+    r = jot(*hsv, "--key", "newline.key", hs_token(secret, payload))
+    expect_rejected(r, "signature_invalid", "a secret file with an editor's newline (the newline is kept)")
+    check("ends in a newline" in message_of(r), "a secret ending in a newline gets a hint when the signature fails", r)
+    write("no-newline.key", secret)
+    r = jot(*hsv, "--key", "no-newline.key", hs_token(b"x" * 32, payload))
+    check(r.code == 1 and "newline" not in message_of(r) and message_of(r) != "",
+          "the hint is only for a secret that ends in a newline", r)
+    write("secret.b64", base64.b64encode(SECRET) + b"\n")
+    write("secret.b64u", b"  " + b64u(SECRET).encode() + b"\r\n")
+    for f in ["secret.b64", "secret.b64u"]:
+        expect_verified(jot(*hsv, "--key", f, "--secret-base64", token), payload, f"--secret-base64 ({f})")
+    t = sign_token("--alg", "HS256", "--key", "secret.b64", "--secret-base64", "--exp", "1m", "--now", NOW)
+    check(hs_signature_ok(t, SECRET, "HS256"), "sign --secret-base64 signs with the decoded secret")
+    write("not.b64", b"not base64!\n")
+    expect_refused(jot(*hsv, "--key", "not.b64", "--secret-base64", token), "base64_invalid_character",
+                   "--secret-base64 with text that is not base64")
+    expect_refused(jot(*es_verify, "--key", es + ".public.pem", "--secret-base64", es_token), "usage",
+                   "--secret-base64 for ES256")
+
+    # --- sign: exp. ---
+    r = jot("sign", "--alg", "HS256", "--key", "hs.key", "--now", NOW)
+    check(r.code == 0 and r.err == NO_EXP_WARNING, "sign without --exp warns on stderr", r)
+    expect_rejected(jot(*verify, r.out.decode().strip()), "expiration_missing", "... and verify refuses that token")
+    expect_ok(jot("sign", "--alg", "HS256", "--key", "hs.key", "--now", NOW, "--no-exp"), "--no-exp: no warning")
+    expect_refused(jot("sign", "--alg", "HS256", "--key", "hs.key", "--exp", "1m", "--no-exp"), "usage",
+                   "--exp with --no-exp")
+    for past in ["0", str(NOW), str(NOW - 1), "2023-11-14T22:13:20Z", "0s", "+0s"]:
+        r = jot("sign", "--alg", "HS256", "--key", "hs.key", "--now", NOW, "--exp", past)
+        expect_refused(r, "token_expired", f"--exp {past} (not after now)")
+        check("--force" in message_of(r), f"--exp {past}: the message names --force", r)
+    p = token_parts(sign_token("--alg", "HS256", "--key", "hs.key", "--now", NOW, "--exp", "0", "--force"))[1]
+    check(p.get("exp") == 0, f"--force signs an --exp in the past: {p}")
+    p = token_parts(sign_token("--alg", "HS256", "--key", "hs.key", "--now", NOW, "--exp", "+0s", "--force"))[1]
+    check(p.get("exp") == NOW, f"--exp +0s --force is now: {p}")
+    p = token_parts(sign_token("--alg", "HS256", "--key", "hs.key", "--now", NOW, "--exp", str(NOW + 1)))[1]
+    check(p.get("exp") == NOW + 1, "--exp one second ahead is fine")
+    # keygen's kid goes into the header when signing with the key it made (and is found by kid in its JWK Set).
+    for alg, priv, jwk in [("ES256", ".private.pem", ".public.jwk.json"), ("HS256", ".secret.bin", ".secret.jwk.json")]:
+        prefix = os.path.join(WORK, "kid-" + alg)
+        expect_ok(jot("keygen", "--alg", alg, "--out", prefix), f"keygen {alg}")
+        kid = json.loads(read(prefix + jwk))["kid"]
+        h = token_parts(sign_token("--alg", alg, "--key", prefix + priv, "--exp", "1m"))[0]
+        check(h.get("kid") == kid, f"sign with keygen's {alg} key puts its kid in the header: {h}")
+        h = token_parts(sign_token("--alg", alg, "--key", prefix + priv, "--kid", "mine", "--exp", "1m"))[0]
+        check(h.get("kid") == "mine", f"--kid still wins over keygen's kid: {h}")
+    jwks = jot("jwks", os.path.join(WORK, "kid-ES256.public.jwk.json"), key("ES384") + ".public.pem")
+    write("two.json", jwks.out)
+    t = sign_token("--alg", "ES256", "--key", os.path.join(WORK, "kid-ES256.private.pem"), "--exp", "1m", "--now",
+                   NOW)
+    expect_verified(jot(*es_verify, "--jwks", "two.json", t), es_payload, "keygen → sign → jwks → verify by kid")
+    # The kid is only taken when the JWK next to the key holds the same key.
+    shutil.copy(prefix_of := os.path.join(WORK, "kid-ES256.private.pem"), os.path.join(WORK, "other.private.pem"))
+    shutil.copy(key("ES384") + ".public.jwk.json", os.path.join(WORK, "other.public.jwk.json"))
+    h = token_parts(sign_token("--alg", "ES256", "--key", prefix_of.replace("kid-ES256", "other"), "--exp", "1m"))[0]
+    check("kid" not in h, f"a JWK of another key next to the PEM gives no kid: {h}")
+
+    # --- decode --lenient. ---
+    padded = token + "=="
+    r = jot("decode", padded)
+    expect_rejected(r, "base64_padding", "decode of a padded token (strict)")
+    check("decode --lenient" in message_of(r), "a padded token points to --lenient", r)
+    r = jot("decode", "--lenient", "--json", padded)
+    check(r.code == 0 and json.loads(r.out)["payload"] == payload and
+          json.loads(r.out)["warnings"] == ["the signature has '=' padding, which base64url in JWS forbids (RFC 7515 §2)"],
+          "decode --lenient --json of a padded token: one warning", r)
+    padded_all = ".".join(base64.urlsafe_b64encode(unb64u(x)).decode() for x in token.split("."))
+    r = jot("decode", "--lenient", "--json", padded_all)
+    check(r.code == 0 and len(json.loads(r.out)["warnings"]) >= 2, "every padded segment is a warning", r)
+    dup = b64u(b'{"alg":"HS256","alg":"none"}') + "." + b64u(b'{"sub":"a","sub":"admin","exp":1}') + ".AA"
+    r = jot("decode", dup)
+    expect_rejected(r, "json_duplicate_member", "decode of duplicate members (strict)")
+    check("decode --lenient" in message_of(r), "duplicate members point to --lenient", r)
+    r = jot("decode", "--lenient", "--json", dup)
+    doc = json.loads(r.out) if r.code == 0 else {}
+    check(doc.get("header") == {"alg": "none"} and doc.get("payload") == {"sub": "admin", "exp": 1},
+          "decode --lenient shows the last duplicate (what a last-wins parser sees)", r)
+    check(any('"alg" more than once' in w for w in doc.get("warnings", [])) and
+          any('"sub" more than once' in w for w in doc.get("warnings", [])) and
+          any('alg is "none"' in w for w in doc.get("warnings", [])), f"duplicate and none warnings: {doc}", r)
+    none = b64u(b'{"alg":"none"}') + "." + b64u(compact_json(payload)) + "."
+    r = jot("decode", "--now", NOW, "--lenient", none)
+    check(r.code == 0 and re.search(r'^warning: alg is "none"', r.out.decode(), re.M) is not None and
+          "Signature: 0 bytes" in r.out.decode(), "decode --lenient of alg none: a warning line", r)
+    r = jot("decode", "--now", NOW, none)
+    expect_rejected(r, "empty_segment", "decode (strict) of alg none: the empty signature")
+    check("decode --lenient" in message_of(r), "an empty signature points to --lenient", r)
+    with_sig = b64u(b'{"alg":"none"}') + "." + b64u(compact_json(payload)) + ".AAAA"
+    r = jot("decode", "--now", NOW, with_sig)
+    check(r.code == 0 and 'warning: alg is "none"' in r.out.decode(), "decode (strict) warns about alg none too", r)
+    big = hs_token(SECRET, dict(payload, blob="x" * 70000))
+    r = jot("decode", big)
+    expect_rejected(r, "token_too_large", "decode of an oversized token (strict)")
+    check("decode --lenient" in message_of(r), "an oversized token points to --lenient", r)
+    r = jot("decode", "--lenient", "--json", big)
+    check(r.code == 0 and json.loads(r.out)["payload"]["blob"] == "x" * 70000 and
+          "over the 65536-byte limit" in json.loads(r.out)["warnings"][0], "decode --lenient of an oversized token", r)
+    r = jot("decode", "--lenient", "--json", stdin=big.encode() + b"\n")
+    check(r.code == 0 and json.loads(r.out)["payload"]["blob"] == "x" * 70000,
+          "decode --lenient reads a whole oversized token from stdin", r)
+    expect_rejected(jot("decode", stdin=big.encode() + b"\n"), "token_too_large", "decode (strict) of it from stdin")
+    r = jot("decode", "--lenient", "--json", token)
+    check(r.code == 0 and json.loads(r.out) == {"header": {"alg": "HS256", "typ": "JWT"}, "payload": payload,
+                                                 "verified": False, "warnings": []},
+          "decode --lenient of a clean token: no warnings", r)
+    for bad, code in [("abc", "token_not_compact"), ("a.b.c.d", "token_not_compact"), ("e30.e30.A*", None),
+                      (b64u(b"[1]") + ".e30.", "json_not_object"), (b64u(b"{") + ".e30.", "json_invalid")]:
+        r = jot("decode", "--lenient", bad)
+        check(r.code == 1 and r.out == b"" and error_code(r) is not None and (code is None or error_code(r) == code),
+              f"decode --lenient still refuses {bad!r}", r)
+
+    # --- verify --json. ---
+    r = jot(*verify, "--json", token)
+    expect_ok(r, "verify --json")
+    doc = json.loads(r.out) if r.code == 0 else {}
+    check(r.out.count(b"\n") == 1 and doc == {
+        "header": {"alg": "HS256", "typ": "JWT"}, "payload": payload,
+        "dates": {"exp": {"unix": NOW + 60, "utc": "2023-11-14T22:14:20Z"}}, "result": {"valid": True}},
+        "verify --json: header, payload, dates, result", r)
+    expired = hs_token(SECRET, {"sub": "alice", "exp": NOW - 5, "iat": NOW - 100})
+    r = jot(*verify, "--json", expired)
+    doc = json.loads(r.out) if r.out else {}
+    check(r.code == 1 and error_code(r) == "token_expired" and doc.get("result", {}).get("valid") is False and
+          doc["result"].get("error") == "token_expired" and doc["result"].get("exit") == 1 and
+          doc.get("payload") == {"sub": "alice", "exp": NOW - 5, "iat": NOW - 100} and
+          doc.get("dates", {}).get("iat") == {"unix": NOW - 100, "utc": "2023-11-14T22:11:40Z"},
+          "verify --json of an expired token: exit 1, the error in the JSON, the token's claims", r)
+    r = jot("verify", "--alg", "HS256", "--key", "missing.key", "--json", token)
+    doc = json.loads(r.out) if r.out else {}
+    check(r.code == 2 and error_code(r) == "file_unreadable" and
+          doc == {"result": {"valid": False, "exit": 2, "error": "file_unreadable", "message": message_of(r)}},
+          "verify --json with a key problem: exit 2, the error as JSON", r)
+    r = jot(*verify, "--json", "garbage")
+    doc = json.loads(r.out) if r.out else {}
+    check(r.code == 1 and doc.get("result", {}).get("error") == "token_not_compact" and "header" not in doc,
+          "verify --json of a non-token", r)
+
+    # --- Times in one form everywhere. ---
+    for now in ["1700000000", "2023-11-14T22:13:20Z", "2023-11-14T23:13:20+01:00"]:
+        expect_verified(jot("verify", "--alg", "HS256", "--key", "hs.key", "--now", now, token), payload,
+                        f"--now {now}")
+    r = jot("decode", "--now", "2023-11-14T22:13:20.999Z", token)
+    check(r.code == 0 and "now 2023-11-14T22:13:20Z" in r.out.decode(), "--now RFC 3339 with a fraction", r)
+    # Relative --now counts from the system clock.
+    future = hs_token(SECRET, {"nbf": int(time.time()) + 3600, "exp": int(time.time()) + 7200})
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", "hs.key", future), "token_not_yet_valid",
+                    "a token valid in an hour, now")
+    r = jot("verify", "--alg", "HS256", "--key", "hs.key", "--now", "90m", future)
+    check(r.code == 0, "--now 90m: the same token 90 minutes from now", r)
+    expired = dict(payload, exp=NOW - 30)
+    for leeway in ["31", "31s", "1m"]:
+        expect_verified(jot(*verify, "--leeway", leeway, hs_token(SECRET, expired)), expired, f"--leeway {leeway}")
+    expect_rejected(jot(*verify, "--leeway", "30s", hs_token(SECRET, expired)), "token_expired", "--leeway 30s")
+    expect_verified(jot(*verify, "--leeway", "10m", hs_token(SECRET, dict(payload, exp=NOW - 599))),
+                    dict(payload, exp=NOW - 599), "--leeway 10m")
+    for bad, code in [("11m", "leeway_too_large"), ("1d", "leeway_too_large"), ("+5s", "usage"), ("5x", "usage"),
+                      ("2023-11-14T22:13:20Z", "usage")]:
+        expect_refused(jot(*verify, "--leeway", bad, token), code, f"--leeway {bad}")
+
+    # --- Unknown commands and help. ---
+    for word in ["frobnicate", "verfiy", "token"]:
+        r = jot(word, "x")
+        expect_refused(r, "usage", f"unknown command {word}")
+        check(f"unknown command '{word}'" in message_of(r) and "decode verify sign keygen" in message_of(r),
+              f"'{word}' is named as an unknown command, with the list of commands", r)
+    for cmd in ["decode", "verify", "sign", "keygen", "jwks", "encrypt", "decrypt", "thumbprint"]:
+        r = jot(cmd, "--help")
+        check(r.code == 0 and re.search(rb"\nExample:\n  jot " + cmd.encode() + rb" ", r.out) is not None,
+              f"{cmd} --help ends with an example", r)
+
+
+
+def test_docs():
+    """Issue 17, point 4: what the docs say matches what the repository does."""
+    def text(*path):
+        with open(os.path.join(ROOT, *path), encoding="utf-8") as f:
+            return f.read()
+    readme = text("README.md")
+    quick = text("scripts", "quickstart.sh")
+    m = re.search(r"packages=\(([^)]*)\)", quick)
+    installed = m.group(1).split() if m else []
+    m = re.search(r"`scripts/quickstart.sh` installs the Debian packages `([^`]*)`", readme)
+    listed = m.group(1).split() if m else None
+    check(installed and listed == installed,
+          f"the README's package list is what quickstart.sh installs: {listed} vs {installed}")
+    # Every jot command in the README's tool section takes the token the way the tool reads it.
+    for line in re.findall(r"^jot (?:decode|verify)[^\n]*", readme, re.M):
+        code = line.split("#")[0]
+        check(not re.search(r"\s(token|[\w.-]+\.jwt|[\w.-]+\.txt)\s*$", code),
+              f"README: a token file is passed as @FILE or on stdin, not as a bare name: {line!r}")
+    for path in [("CMakeLists.txt",), ("cmake", "jot.pc.in"), ("ports", "jot", "vcpkg.json"),
+                 ("ports", "jot", "portfile.cmake"), ("vcpkg.json",)]:
+        if os.path.exists(os.path.join(ROOT, *path)):
+            check("example.invalid" not in text(*path), f"no example.invalid URL in {'/'.join(path)}")
+    install = text("docs", "install.md")
+    check("vcpkg remove jot" in install and "port-version" in install,
+          "docs/install.md says what rebuilds a changed jot with vcpkg (remove, or bump port-version)")
+    check(not re.search(r"after changing jot add `--no-binarycaching` to rebuild", install),
+          "docs/install.md no longer claims --no-binarycaching alone rebuilds the port")
+
+
 GROUPS = {"usage": test_usage, "stdin": test_stdin, "policy": test_policy, "keys": test_keys, "sign": test_sign,
           "decode": test_decode, "colour": test_colour, "keygen": test_keygen, "jwks": test_jwks,
-          "roundtrip": test_roundtrip, "jwe": test_jwe, "guide": test_guide, "http": test_http}
+          "roundtrip": test_roundtrip, "jwe": test_jwe, "guide": test_guide, "http": test_http,
+          "forgiving": test_forgiving, "docs": test_docs}
 
 
 def main():
