@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <jot/algorithm.hpp>
+#include <jot/diagnostic.hpp>
 #include <jot/jwk.hpp>
 #include <jot/jwks.hpp>
 #include <jot/hmac_key.hpp>
@@ -125,6 +126,13 @@ jot::result<jot::public_key> public_from_pem(jot::algorithm alg, const std::stri
     return priv->public_key();
 }
 
+/// For a PEM key refused for its type, curve or size: "; key: found EC P-384, expected EC P-256"; else "".
+std::string pem_key_detail(jot::algorithm alg, const key_file& k) {
+    if (k.format != key_format::pem) return {};
+    const jot::diagnostic d = jot::diagnose_key_pem(alg, k.bytes);
+    return d ? "; " + d.to_string() : std::string();
+}
+
 } // namespace
 
 key_format parse_key_format(const std::string& text) {
@@ -140,7 +148,7 @@ std::shared_ptr<const jot::verification_key> load_verification_key(jot::algorith
     const key_file k = read_key_file(alg, path, format);
     if (is_hmac(alg)) return std::make_shared<const jot::hmac_key>(hmac_from_file(alg, k, {}));
     auto key = k.format == key_format::jwk ? jot::public_key_from_jwk(k.jwk, alg) : public_from_pem(alg, k.bytes);
-    if (!key) fail_input(key.error(), "--key " + path);
+    if (!key) fail_input(key.error(), "--key " + path + pem_key_detail(alg, k));
     return std::make_shared<const jot::public_key>(std::move(*key));
 }
 
@@ -175,7 +183,7 @@ std::shared_ptr<const jot::signer> load_signer(jot::algorithm alg, const std::st
     } else {
         key = jot::private_key::from_pem(alg, k.bytes, kid);
     }
-    if (!key) fail_input(key.error(), "--key " + path);
+    if (!key) fail_input(key.error(), "--key " + path + pem_key_detail(alg, k));
     return std::make_shared<const jot::private_key>(std::move(*key));
 }
 

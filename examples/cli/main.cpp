@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
     verify->add_flag("--allow-missing-exp", ver.allow_missing_exp, "Accept a token without \"exp\"");
     verify->add_flag("--ignore-aud", ver.ignore_aud, "Accept any \"aud\" without checking it")->excludes(aud);
     verify->add_flag("--ignore-typ", ver.ignore_typ, "Accept any header \"typ\"")->excludes(typ);
+    verify->add_flag("--explain", ver.explain, "On refusal, one error line per failed check, not only the first");
     add_token(verify, ver.token);
     add_now(verify, now);
     // Keys from a live provider (http_commands.cpp).

@@ -15,6 +15,7 @@
 #include <jot/builder.hpp>
 #include <jot/clock.hpp>
 #include <jot/dangerous.hpp>
+#include <jot/diagnostic.hpp>
 #include <jot/verifier.hpp>
 
 #include "cli.hpp"
@@ -160,8 +161,18 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
     if (!verifier) fail_input(verifier.error(), "verifier settings");
 
     const std::string token = read_token(a.token);
-    auto verified = verifier->verify(token);
-    if (!verified) fail_token(verified.error());
+    if (a.explain) {
+        // Every failed check, each on its own error line in the order the verifier makes them; the last
+        // goes through fail_token like any refusal (exit 1).
+        const std::vector<jot::diagnostic> failed = verifier->explain(token);
+        for (std::size_t i = 0; i + 1 < failed.size(); ++i)
+            std::cerr << "error: " << code_name(failed[i].error) << ": " << failed[i].error.message() << " ("
+                      << failed[i].to_string() << ")\n";
+        if (!failed.empty()) fail_token(failed.back().error, failed.back().to_string());
+    }
+    jot::diagnostic why;
+    auto verified = verifier->verify(token, why);
+    if (!verified) fail_token(verified.error(), why.to_string());
     std::cout << verified->claims().json().dump() << "\n";
     return exit_ok;
 }
