@@ -50,8 +50,10 @@ std::string code_name(std::error_code ec);
 /// Throws failure{exit_usage, code_name(ec), the library's message + " (" + context + ")"}: a key or other
 /// input problem.
 [[noreturn]] void fail_input(std::error_code ec, const std::string& context);
-/// Throws failure{exit_rejected, code_name(ec), the library's message}: the token was rejected.
-[[noreturn]] void fail_token(std::error_code ec);
+/// Throws failure{exit_rejected, code_name(ec), the library's message}: the token was rejected. A non-empty
+/// `detail` (a jot::diagnostic's to_string(): which check, what the token had, what was expected) follows the
+/// message in parentheses, on the same line.
+[[noreturn]] void fail_token(std::error_code ec, const std::string& detail = {});
 
 /// The whole file as bytes. Fails with file_unreadable (exit 2).
 std::string read_file(const std::string& path, const std::string& what);
@@ -148,6 +150,7 @@ struct verify_args {
     bool allow_missing_exp = false, ignore_aud = false, ignore_typ = false;
     std::string decrypt_key, decrypt_alg, decrypt_enc;  ///< a nested JWT: decrypt with these, then verify
     bool json = false; ///< one JSON document on stdout: header, payload, dates and the result, errors included
+    bool explain = false;  ///< --explain: one error line per failed check, not only the first
     std::optional<std::string> token;
 };
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <jot/algorithm.hpp>
+#include <jot/diagnostic.hpp>
 #include <jot/jwk.hpp>
 #include <jot/jwks.hpp>
 #include <jot/hmac_key.hpp>
@@ -274,6 +275,13 @@ std::string keygen_kid(const std::string& path, const std::string& thumbprint) {
     return thumbprint;
 }
 
+/// For a PEM key refused for its type, curve or size: "; key: found EC P-384, expected EC P-256"; else "".
+std::string pem_key_detail(jot::algorithm alg, const key_file& k) {
+    if (k.format != key_format::pem) return {};
+    const jot::diagnostic d = jot::diagnose_key_pem(alg, k.bytes);
+    return d ? "; " + d.to_string() : std::string();
+}
+
 } // namespace
 
 key_format parse_key_format(const std::string& text) {
@@ -298,7 +306,7 @@ std::shared_ptr<const jot::verification_key> load_verification_key(jot::algorith
     auto key = k.format == key_format::jwk   ? jot::public_key_from_jwk(k.jwk, alg)
                : k.format == key_format::der ? public_from_der(alg, k)
                                              : public_from_pem(alg, k.bytes, k.password);
-    if (!key) fail_input(key.error(), "--key " + path);
+    if (!key) fail_input(key.error(), "--key " + path + pem_key_detail(alg, k));
     return std::make_shared<const jot::public_key>(std::move(*key));
 }
 
@@ -347,7 +355,7 @@ std::shared_ptr<const jot::signer> load_signer(jot::algorithm alg, const key_arg
                 if (auto t = jot::jwk_thumbprint(*pub))
                     if (std::string found = keygen_kid(path, *t); !found.empty()) key = private_from_file(alg, k, found);
     }
-    if (!key) fail_input(key.error(), "--key " + path);
+    if (!key) fail_input(key.error(), "--key " + path + pem_key_detail(alg, k));
     return std::make_shared<const jot::private_key>(std::move(*key));
 }
 

@@ -104,6 +104,8 @@ int main(int argc, char** argv) {
         ->needs(decrypt_key);
     option(verify, "--decrypt-enc", ver.decrypt_enc, "ENC", "With --decrypt-key: the one JWE \"enc\" allowed (default: any)")
         ->needs(decrypt_key);
+    verify->add_flag("--explain", ver.explain, "On refusal, one error line per failed check, not only the first")
+        ->excludes(decrypt_key);
     add_token(verify, ver.token);
     add_now(verify, now);
     // Keys from a live provider (http_commands.cpp).

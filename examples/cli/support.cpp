@@ -139,7 +139,9 @@ void fail_input(std::error_code ec, const std::string& context) {
     throw failure(exit_usage, code_name(ec), ec.message() + " (" + context + ")");
 }
 
-void fail_token(std::error_code ec) { throw failure(exit_rejected, code_name(ec), ec.message()); }
+void fail_token(std::error_code ec, const std::string& detail) {
+    throw failure(exit_rejected, code_name(ec), detail.empty() ? ec.message() : ec.message() + " (" + detail + ")");
+}
 
 std::string read_file(const std::string& path, const std::string& what) {
     std::FILE* f = std::fopen(path.c_str(), "rb");

@@ -16,6 +16,7 @@
 #include <jot/builder.hpp>
 #include <jot/clock.hpp>
 #include <jot/dangerous.hpp>
+#include <jot/diagnostic.hpp>
 #include <jot/nested.hpp>
 #include <jot/verifier.hpp>
 
@@ -280,17 +281,31 @@ int verify_token(const verify_args& a, std::chrono::system_clock::time_point now
             (*report)["dates"] = std::move(dates);
         }
     }
-    // A nested JWT (RFC 7519 §7.2): decrypt, require "cty":"JWT", then the same verifier and policy.
-    auto verified = a.decrypt_key.empty()
-                        ? verifier->verify(token)
-                        : jot::decrypt_and_verify(make_decrypter(a.decrypt_alg, a.decrypt_enc, a.decrypt_key, token),
-                                                  *verifier, token);
-    if (!verified) {
-        const std::error_code ec = verified.error();
+    // The error line: the library's message, what did not match in parentheses, then a hint for a tired user.
+    auto refuse = [&](std::error_code ec, const std::string& detail) {
         std::string hint = token_hint(a.token, token);
         if (hint.empty() && ec == jot::errc::signature_invalid) hint = signature_hint;
-        throw failure(exit_rejected, code_name(ec), ec.message() + (hint.empty() ? "" : "; " + hint));
+        std::string message = ec.message();
+        if (!detail.empty()) message += " (" + detail + ")";
+        if (!hint.empty()) message += "; " + hint;
+        throw failure(exit_rejected, code_name(ec), message);
+    };
+    if (a.explain) {
+        // Every failed check, each on its own error line in the order the verifier makes them; the last
+        // goes through the same refusal as any other (exit 1).
+        const std::vector<jot::diagnostic> failed = verifier->explain(token);
+        for (std::size_t i = 0; i + 1 < failed.size(); ++i)
+            std::cerr << "error: " << code_name(failed[i].error) << ": " << failed[i].error.message() << " ("
+                      << failed[i].to_string() << ")\n";
+        if (!failed.empty()) refuse(failed.back().error, failed.back().to_string());
     }
+    jot::diagnostic why;
+    // A nested JWT (RFC 7519 §7.2): decrypt, require "cty":"JWT", then the same verifier and policy.
+    auto verified = a.decrypt_key.empty()
+                        ? verifier->verify(token, why)
+                        : jot::decrypt_and_verify(make_decrypter(a.decrypt_alg, a.decrypt_enc, a.decrypt_key, token),
+                                                  *verifier, token);
+    if (!verified) refuse(verified.error(), why ? why.to_string() : std::string());
     if (report) {
         (*report)["result"] = {{"valid", true}};
         std::cout << report->dump() << "\n";

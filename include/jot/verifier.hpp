@@ -11,6 +11,7 @@
 #include <system_error>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,12 +22,14 @@
 #include "clock.hpp"
 #include "detail/ascii.hpp"
 #include "detail/claim_facts.hpp"
+#include "detail/diagnose.hpp"
 #include "detail/header_facts.hpp"
 #include "detail/json_scan.hpp"
 #include "detail/key_selection.hpp"
 #include "detail/token_cache.hpp"
 #include "detail/user_code.hpp"
 #include "detail/verifier_settings.hpp"
+#include "diagnostic.hpp"
 #include "error.hpp"
 #include "header.hpp"
 #include "jti_store.hpp"
@@ -81,6 +84,23 @@ public:
     result<token_type> verify(std::string_view token) const {
         if (s_.cache) return verify_cached(token);
         return verify_uncached(token, nullptr);
+    }
+
+    /// verify(token), and on failure `why` says which check failed, what the token had and what was
+    /// expected (jot::diagnostic; cleared on success). Worked out only after a failure, by reading the token
+    /// again, so an accepted token costs what verify(token) costs. Same errors as verify(token).
+    result<token_type> verify(std::string_view token, diagnostic& why) const {
+        auto r = verify(token);
+        why = r ? diagnostic() : detail::diagnose(s_, token, r.error());
+        return r;
+    }
+
+    /// Every check `token` fails, not only the first: empty when verify(token) accepts it. The signature is
+    /// checked against the fixed keys and the key source's current keys (no refresh); custom checks and the
+    /// jti_store are only reported when they gave verify(token)'s error, as they run after every other check.
+    std::vector<diagnostic> explain(std::string_view token) const {
+        auto r = verify(token);
+        return r ? std::vector<diagnostic>() : detail::explain(s_, token, r.error());
     }
 
     /// Empties the verified-token cache, if the verifier has one (e.g. after revoking a token elsewhere).

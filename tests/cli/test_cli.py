@@ -1685,10 +1685,90 @@ def test_docs():
           "docs/install.md no longer claims --no-binarycaching alone rebuilds the port")
 
 
+def test_diagnose():
+    """verify's one error line says which check failed, what the token had and what was expected (issue 17
+    point 2); --explain gives one such line per failed check. Never the signature nor the secret."""
+    write("hs.key", SECRET)
+    verify = ["verify", "--alg", "HS256", "--key", "hs.key", "--now", NOW]
+    base = {"iss": "https://issuer.example", "sub": "alice", "aud": "api", "exp": NOW + 60}
+    strict = verify + ["--iss", "https://issuer.example", "--aud", "api"]
+
+    def line(run, text, what):
+        check(run.code == 1 and run.out == b"" and run.err == text.encode() + b"\n", f"{what}: the error line", run)
+
+    line(jot(*strict, hs_token(SECRET, dict(base, exp=NOW - 30))),
+         f"error: token_expired: token has expired (exp: found {NOW - 30}, expected after {NOW}: now {NOW} "
+         "less expiry leeway 0 s)", "expired")
+    line(jot(*strict, hs_token(SECRET, dict(base, iss="https://evil.example"))),
+         'error: issuer_mismatch: "iss" is not an expected issuer (iss: found "https://evil.example", '
+         'expected "https://issuer.example")', "another issuer")
+    line(jot(*strict, hs_token(SECRET, dict(base, aud=["web", "app"]))),
+         'error: audience_mismatch: "aud" contains no expected audience (aud: found ["web", "app"], '
+         'expected "api")', "another audience")
+    line(jot(*strict, hs_token(SECRET, {k: v for k, v in base.items() if k != "iss"})),
+         'error: claim_missing: a required claim is missing (iss: found absent, expected "https://issuer.example")',
+         "no iss")
+    line(jot(*strict, hs_token(SECRET, dict(base, sub=7))),
+         'error: claim_wrong_type: a registered claim has the wrong JSON type (claim "sub": found a number, '
+         'expected a string)', "sub of the wrong type")
+    line(jot(*strict, "--typ", "at+jwt", hs_token(SECRET, base)),
+         'error: type_mismatch: header "typ" is not the expected type (typ: found "JWT", expected "at+jwt")',
+         "another typ")
+    line(jot(*strict, hs_token(SECRET, base, alg="HS384")),
+         'error: algorithm_not_allowed: no verification key is bound to the token\'s algorithm (alg: found '
+         '"HS384", expected "HS256")', "another alg")
+    # A byte that is not base64url, in a payload whose MAC is right: the segment and the offset.
+    h = b64u(compact_json({"alg": "HS256"}))
+    p = b64u(compact_json(base))
+    p = p[:4] + "*" + p[5:]
+    mac = hmac.new(SECRET, (h + "." + p).encode(), hashlib.sha256).digest()
+    line(jot(*strict, h + "." + p + "." + b64u(mac)),
+         "error: base64_invalid_character: base64url text contains a character outside A-Z a-z 0-9 - _ "
+         "(base64url: payload segment, offset 4; found '*')", "a bad base64url character")
+    big = hs_token(SECRET, dict(base, pad="x" * 70000))
+    line(jot(*strict, big),
+         f"error: token_too_large: token is larger than the configured maximum size (size: found {len(big)} "
+         "bytes, expected at most 65536 bytes)", "a token too large")
+    # The wrong secret: alg and kid, never the MAC, the token or the secret.
+    wrong = hs_token(b"another secret of thirty-two oct", base)
+    r = jot(*strict, wrong)
+    expect_rejected(r, "signature_invalid", "the wrong secret")
+    check(b"(signature: expected a HS256 signature by the one candidate key)" in r.err,
+          "the wrong secret: the check is named", r)
+    check(wrong.rpartition(".")[2].encode()[:12] not in r.err and SECRET not in r.err
+          and wrong.encode()[:30] not in r.err, "the wrong secret: no signature, secret or token on stderr", r)
+
+    # --explain: every failed check, one error line each, in the verifier's order; exit 1, nothing on stdout.
+    many = dict(base, iss="https://evil.example", exp=NOW - 5, nbf=NOW + 3600)
+    r = jot(*strict, "--explain", hs_token(b"another secret of thirty-two oct", many, {"alg": "HS256", "typ": "x"}))
+    lines = r.err.decode().splitlines()
+    codes = [re.match(r"error: ([a-z_]+): ", l).group(1) if re.match(r"error: ([a-z_]+): ", l) else None
+             for l in lines]
+    check(r.code == 1 and r.out == b"" and codes == ["signature_invalid", "type_mismatch", "token_expired",
+                                                   "token_not_yet_valid", "issuer_mismatch"],
+          "--explain: one error line per failed check, in order", r)
+    check(all(l.endswith(")") and " (" in l for l in lines), "--explain: each line carries its details", r)
+    # One failure: the same single line as without --explain; an accepted token: the payload as usual.
+    one = hs_token(SECRET, dict(base, exp=NOW - 30))
+    check(jot(*strict, "--explain", one).err == jot(*strict, one).err, "--explain with one failure: same line")
+    expect_verified(jot(*strict, "--explain", hs_token(SECRET, base)), base, "--explain on a valid token")
+
+    # A key of another curve or type than --alg: what the key is and what the algorithm needs (exit 2).
+    es384 = key("ES384")
+    r = jot("verify", "--alg", "ES256", "--key", es384 + ".public.pem", "--now", NOW, hs_token(SECRET, base))
+    expect_refused(r, "key_algorithm_mismatch", "an ES384 key for ES256")
+    check(r.err.endswith(b".public.pem; key: found EC P-384, expected EC P-256)\n"),
+          "an ES384 key for ES256: the key's curve and the one needed", r)
+    r = jot("sign", "--alg", "RS256", "--key", es384 + ".private.pem", "--exp", "+1h")
+    expect_refused(r, "key_algorithm_mismatch", "an EC private key for RS256")
+    check(r.err.endswith(b"; key: found EC P-384, expected RSA 2048 to 8192 bits)\n"),
+          "an EC private key for RS256: the key's type and the one needed", r)
+
+
 GROUPS = {"usage": test_usage, "stdin": test_stdin, "policy": test_policy, "keys": test_keys, "sign": test_sign,
           "decode": test_decode, "colour": test_colour, "keygen": test_keygen, "jwks": test_jwks,
           "roundtrip": test_roundtrip, "jwe": test_jwe, "guide": test_guide, "http": test_http,
-          "forgiving": test_forgiving, "docs": test_docs}
+          "forgiving": test_forgiving, "docs": test_docs, "diagnose": test_diagnose}
 
 
 def main():

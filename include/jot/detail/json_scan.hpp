@@ -114,6 +114,10 @@ public:
         return scan_object(handler);
     }
 
+    /// After scan() returned json_invalid, json_not_object, json_duplicate_member or json_too_deep: the offset
+    /// in the text where the scanner stopped (a diagnostic's position; 0 before any scan).
+    std::size_t stopped_at() const noexcept { return p_ ? static_cast<std::size_t>(p_ - text_.data()) : 0; }
+
     /// True when the scanned object has a top-level member of that name (valid after a successful scan).
     bool has_member(std::string_view name) const {
         if (top_names_) return top_names_->count(name) != 0;
