@@ -121,12 +121,19 @@ struct verify_args {
     std::vector<std::string> audiences;
     bool allow_missing_exp = false, ignore_aud = false, ignore_typ = false;
     std::optional<std::string> token;
+    // General JWS (jws_commands.cpp): detached content, unencoded payloads, several signatures.
+    std::string payload;          ///< --payload FILE|-: the detached content
+    bool allow_unencoded = false; ///< --allow-unencoded: honour "b64":false (RFC 7797)
+    bool any_signature = false;   ///< --any-signature: one verified signature is enough
 };
 
 struct sign_args {
     std::string alg, key, key_format, kid, type, issuer, subject, exp, nbf, jti, claims_file;
     std::vector<std::string> audiences, claims;
     bool no_iat = false, jti_random = false;
+    // General JWS (jws_commands.cpp).
+    std::string payload;  ///< --payload FILE|-: sign these bytes instead of a claim set
+    bool detached = false, json = false, unencoded = false;
 };
 
 struct keygen_args {
@@ -163,6 +170,14 @@ int run_jwks_url(const jwks_args& a);
 std::vector<std::shared_ptr<const jot::verification_key>> load_http_keys(jot::algorithm alg, const http_args& h,
                                                                          std::string& issuer);
 int run_thumbprint(const std::string& file);
+/// General JWS (examples/cli/jws_commands.cpp): true when `sign` was asked for one (--payload, --detached,
+/// --json, --unencoded).
+bool is_jws_sign(const sign_args& a);
+/// True when `verify` was given a general JWS: --payload, --allow-unencoded, --any-signature, or a token in
+/// JSON form.
+bool is_jws_verify(const verify_args& a, const std::string& token);
+int run_sign_jws(const sign_args& a);
+int run_verify_jws(const verify_args& a, const std::string& token);
 /// JWE (examples/cli/jwe_commands.cpp): true when `name` is a JWE key management algorithm.
 bool is_jwe_alg(const std::string& name);
 int run_encrypt(const encrypt_args& a);

@@ -118,6 +118,15 @@ int run_decode(const decode_args& a, std::chrono::system_clock::time_point now) 
 }
 
 int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) {
+    if (a.payload == "-" && (!a.token || *a.token == "-"))
+        fail_usage("--payload - reads standard input, so the token must be an argument");
+    // A general JWS (detached content, unencoded payload, JSON form) is told apart before the JWT path.
+    const bool token_given = a.token && *a.token != "-";
+    if (!a.payload.empty() || a.allow_unencoded || a.any_signature ||
+        (token_given && is_jws_verify(a, *a.token))) {
+        const std::string token = read_token(a.token);
+        return run_verify_jws(a, token);
+    }
     const jot::algorithm alg = parse_alg(a.alg);
     std::chrono::seconds leeway{0};
     if (!a.leeway.empty()) {
@@ -160,6 +169,7 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
     if (!verifier) fail_input(verifier.error(), "verifier settings");
 
     const std::string token = read_token(a.token);
+    if (is_jws_verify(a, token)) return run_verify_jws(a, token); // JSON form from standard input
     auto verified = verifier->verify(token);
     if (!verified) fail_token(verified.error());
     std::cout << verified->claims().json().dump() << "\n";
@@ -167,6 +177,7 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
 }
 
 int run_sign(const sign_args& a, std::chrono::system_clock::time_point now) {
+    if (is_jws_sign(a)) return run_sign_jws(a);
     const jot::algorithm alg = parse_alg(a.alg);
     const auto key = load_signer(alg, a.key, parse_key_format(a.key_format), a.kid);
     const std::int64_t now_s = unix_seconds(now);

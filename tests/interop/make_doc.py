@@ -255,7 +255,9 @@ def main():
           "`jwt.PyJWKSet` skips as unusable; publish such a key with `jot jwks --alg EdDSA` for PyJWT 2.6.",
           "- ES256K and Ed448 in golang-jwt (not implemented there); JWKs in golang-jwt's tool (it reads PEM and "
           "raw secrets only).",
-          "- JWE, unencoded payloads (RFC 7797 `b64`, which PyJWT supports and jot does not), and nested JWTs.",
+          "- JWE and nested JWTs (JWE is exchanged with jwcrypto and cjose by `jwe_interop.py`, apart from this page).",
+          "- The JWS JSON serializations, detached content and unencoded payloads (RFC 7797 `b64`): exchanged both ways with",
+          "  jwcrypto by `jws_interop.py` (ctest `interop_jws_jwcrypto`), apart from this page.",
           ""]
     L += ["## Running it", "",
           "```sh",
