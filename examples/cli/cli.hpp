@@ -152,6 +152,10 @@ struct verify_args {
     bool json = false; ///< one JSON document on stdout: header, payload, dates and the result, errors included
     bool explain = false;  ///< --explain: one error line per failed check, not only the first
     std::optional<std::string> token;
+    // General JWS (jws_commands.cpp): detached content, unencoded payloads, several signatures.
+    std::string payload;          ///< --payload FILE|-: the detached content
+    bool allow_unencoded = false; ///< --allow-unencoded: honour "b64":false (RFC 7797)
+    bool any_signature = false;   ///< --any-signature: one verified signature is enough
 };
 
 struct sign_args {
@@ -161,6 +165,9 @@ struct sign_args {
     bool no_iat = false, jti_random = false;
     bool no_exp = false; ///< no "exp" on purpose: no warning
     bool force = false;  ///< sign even when --exp is not in the future
+    // General JWS (jws_commands.cpp).
+    std::string payload;  ///< --payload FILE|-: sign these bytes instead of a claim set
+    bool detached = false, json = false, unencoded = false;
 };
 
 struct keygen_args {
@@ -197,6 +204,14 @@ int run_jwks_url(const jwks_args& a);
 std::vector<std::shared_ptr<const jot::verification_key>> load_http_keys(jot::algorithm alg, const http_args& h,
                                                                          std::string& issuer);
 int run_thumbprint(const std::string& file);
+/// General JWS (examples/cli/jws_commands.cpp): true when `sign` was asked for one (--payload, --detached,
+/// --json, --unencoded).
+bool is_jws_sign(const sign_args& a);
+/// True when `verify` was given a general JWS: --payload, --allow-unencoded, --any-signature, or a token in
+/// JSON form.
+bool is_jws_verify(const verify_args& a, const std::string& token);
+int run_sign_jws(const sign_args& a);
+int run_verify_jws(const verify_args& a, const std::string& token);
 /// JWE (examples/cli/jwe_commands.cpp): true when `name` is a JWE key management algorithm.
 bool is_jwe_alg(const std::string& name);
 int run_encrypt(const encrypt_args& a);

@@ -108,6 +108,10 @@ int main(int argc, char** argv) {
         ->excludes(decrypt_key);
     add_token(verify, ver.token);
     add_now(verify, now);
+    // A general JWS (RFC 7515 App. F, §7.2; RFC 7797): jws_commands.cpp.
+    option(verify, "--payload", ver.payload, "FILE|-", "Detached content: verify the token (h..s, or JSON without \"payload\") over these bytes");
+    verify->add_flag("--allow-unencoded", ver.allow_unencoded, "Honour \"b64\":false in \"crit\" (RFC 7797)");
+    verify->add_flag("--any-signature", ver.any_signature, "JSON form: accept when one signature verifies (default: all must)");
     // Keys from a live provider (http_commands.cpp).
     CLI::Option* jwks_url = option(verify, "--jwks-url", ver.http.jwks_url, "URL", "JWK Set URL (https) whose keys are accepted");
     option(verify, "--oidc-issuer", ver.http.oidc_issuer, "URL", "Issuer URL: keys from its OpenID discovery; \"iss\" must be it")
@@ -134,6 +138,11 @@ int main(int argc, char** argv) {
     sign->add_flag("--jti-random", sig.jti_random, "A random \"jti\" (16 bytes, base64url)")->excludes(jti);
     option(sign, "--claim", sig.claims, "NAME=VALUE", "A claim, VALUE as JSON or else as a string; repeatable");
     option(sign, "--claims", sig.claims_file, "@FILE|-", "A JSON object of claims, from a file or stdin (-)");
+    // A general JWS over any bytes instead of a JWT (jws_commands.cpp).
+    option(sign, "--payload", sig.payload, "FILE|-", "Sign these bytes as they are (a JWS, not a JWT); no claim options");
+    sign->add_flag("--detached", sig.detached, "With --payload: leave the payload out (h..s, RFC 7515 App. F)");
+    sign->add_flag("--json", sig.json, "With --payload: print the flattened JWS JSON Serialization (RFC 7515 §7.2.2)");
+    sign->add_flag("--unencoded", sig.unencoded, "With --payload: sign the bytes unencoded, \"b64\":false (RFC 7797)");
     add_now(sign, now);
     example(sign, "jot sign --alg ES256 --key issuer.private.pem --iss https://issuer.example --aud api --exp 15m");
 

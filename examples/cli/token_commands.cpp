@@ -299,6 +299,7 @@ int verify_token(const verify_args& a, std::chrono::system_clock::time_point now
                       << failed[i].to_string() << ")\n";
         if (!failed.empty()) refuse(failed.back().error, failed.back().to_string());
     }
+    if (is_jws_verify(a, token)) return run_verify_jws(a, token); // JSON form from standard input
     jot::diagnostic why;
     // A nested JWT (RFC 7519 §7.2): decrypt, require "cty":"JWT", then the same verifier and policy.
     auto verified = a.decrypt_key.empty()
@@ -318,6 +319,12 @@ int verify_token(const verify_args& a, std::chrono::system_clock::time_point now
 } // namespace
 
 int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) {
+    if (a.payload == "-" && (!a.token || *a.token == "-"))
+        fail_usage("--payload - reads standard input, so the token must be an argument");
+    // A general JWS (detached content, unencoded payload, JSON form) is told apart before the JWT path.
+    const bool token_given = a.token && *a.token != "-";
+    if (!a.payload.empty() || a.allow_unencoded || a.any_signature || (token_given && is_jws_verify(a, *a.token)))
+        return run_verify_jws(a, read_token(a.token));
     if (!a.json) return verify_token(a, now, nullptr);
     nlohmann::json report = nlohmann::json::object();
     try {
@@ -331,6 +338,7 @@ int run_verify(const verify_args& a, std::chrono::system_clock::time_point now) 
 }
 
 int run_sign(const sign_args& a, std::chrono::system_clock::time_point now) {
+    if (is_jws_sign(a)) return run_sign_jws(a);
     const jot::algorithm alg = parse_alg(a.alg);
     if (!a.exp.empty() && a.no_exp) fail_usage("--exp and --no-exp contradict each other");
     if (a.key.path == "-" && a.claims_file == "-") fail_usage("--key - and --claims - cannot both read standard input");

@@ -33,6 +33,12 @@ enum class errc {
     iv_length_invalid,           ///< a JWE IV (or a key-wrap "iv") is empty or not the length its algorithm fixes
     encrypted_key_invalid,       ///< a JWE Encrypted Key is present for dir/ECDH-ES, or empty where one is needed
     pbes2_salt_invalid,          ///< a PBES2 JWE has no "p2s", or one shorter than 8 octets (RFC 7518 §4.8.1.1)
+    jws_json_invalid,            ///< a JWS JSON Serialization has an unknown, missing or mistyped member (RFC 7515 §7.2)
+    header_member_duplicated,    ///< a name is in both the protected and the unprotected header (RFC 7515 §7.2.1)
+    unencoded_payload_period,    ///< a compact JWS with "b64":false carries a payload containing '.' (RFC 7797 §5.2)
+    b64_inconsistent,            ///< the signatures of one JWS disagree on "b64" (RFC 7797 §3)
+    payload_not_detached,        ///< a detached payload was given for a JWS that carries its own (RFC 7515 App. F)
+    too_many_signatures,         ///< a JWS JSON Serialization holds more signatures than jws::verify_options allows
     claim_wrong_type,            ///< a registered claim has the wrong JSON type (never treated as absent)
     numeric_date_out_of_range,   ///< a NumericDate is not finite or outside [0, 253402300799]
     bearer_missing,              ///< the Authorization header value is empty (RFC 6750 §2.1)
@@ -161,6 +167,12 @@ inline const char* message_of(errc e) noexcept {
     case errc::iv_length_invalid: return "JWE initialization vector is not the length the algorithm requires";
     case errc::encrypted_key_invalid: return "JWE encrypted key is present where the algorithm has none, or missing where it needs one";
     case errc::pbes2_salt_invalid: return "PBES2 \"p2s\" is missing or shorter than 8 octets";
+    case errc::jws_json_invalid: return "JWS JSON Serialization has an unknown, missing or mistyped member";
+    case errc::header_member_duplicated: return "a header parameter is in both the protected and the unprotected header";
+    case errc::unencoded_payload_period: return "compact JWS with \"b64\":false has a payload containing '.'";
+    case errc::b64_inconsistent: return "the signatures of one JWS disagree on \"b64\"";
+    case errc::payload_not_detached: return "a detached payload was given, but the JWS carries its own payload";
+    case errc::too_many_signatures: return "JWS holds more signatures than allowed";
     case errc::claim_wrong_type: return "a registered claim has the wrong JSON type";
     case errc::numeric_date_out_of_range: return "a NumericDate is not a finite number between 0 and 253402300799";
     case errc::bearer_missing: return "no bearer credentials in the Authorization header";

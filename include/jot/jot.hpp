@@ -20,6 +20,7 @@
 #include "jwe_algorithm.hpp"
 #include "jwe_key.hpp"
 #include "jwk.hpp"
+#include "jws.hpp"
 #include "jwks.hpp"
 #include "jwks_source.hpp"
 #include "key_source.hpp"

@@ -1341,6 +1341,91 @@ def test_http():
         plain.shutdown()
 
 
+def test_jws():
+    """sign --payload with --detached, --json and --unencoded; verify --payload, JSON-form tokens and
+    --allow-unencoded, checked against signatures recomputed here (RFC 7515 App. F, §7.2.2; RFC 7797)."""
+    secret = write("jws.secret", SECRET)
+    data = b"any bytes: not JSON, a dot . a NUL \x00 and \xc3\xa9\n"
+    payload = write("jws.payload", data)
+
+    # Compact, attached: h.p.s over the base64url payload, the key's alg in the header.
+    r = jot("sign", "--alg", "HS256", "--key", secret, "--payload", payload)
+    expect_ok(r, "sign --payload")
+    token = r.out.decode().strip()
+    h, p, _ = token.split(".")
+    check(json.loads(unb64u(h)) == {"alg": "HS256"} and unb64u(p) == data and hs_signature_ok(token, SECRET, "HS256"),
+          "sign --payload signs the file's bytes as they are", r)
+    r = jot("verify", "--alg", "HS256", "--key", secret, "--payload", payload, token)
+    expect_rejected(r, "payload_not_detached", "verify --payload with an attached token")
+
+    # Detached: h..s, and verify --payload over the same bytes (and not over others).
+    r = jot("sign", "--alg", "HS256", "--key", secret, "--payload", payload, "--detached")
+    expect_ok(r, "sign --detached")
+    detached = r.out.decode().strip()
+    check(detached == h + ".." + token.split(".")[2], "sign --detached is the attached token without its payload", r)
+    r = jot("verify", "--alg", "HS256", "--key", secret, "--payload", payload, detached)
+    expect_ok(r, "verify --payload")
+    check(payload_of_stdout(r) == {"verified": True, "unencoded": False, "header": {"alg": "HS256"}},
+          "verify --payload prints the verified header", r)
+    other = write("jws.other", data + b"x")
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", secret, "--payload", other, detached),
+                    "signature_invalid", "verify --payload over other bytes")
+    r = jot("verify", "--alg", "HS256", "--key", secret, "--payload", "-", detached, stdin=data)
+    expect_ok(r, "verify --payload - (standard input)")
+    expect_refused(jot("verify", "--alg", "HS256", "--key", secret, "--payload", "-", stdin=data), "usage",
+                   "verify --payload - with the token on standard input too")
+
+    # Flattened JSON, attached and detached; verify prints the payload exactly.
+    r = jot("sign", "--alg", "HS256", "--key", secret, "--payload", payload, "--json")
+    expect_ok(r, "sign --json")
+    flat = json.loads(r.out)
+    check(set(flat) == {"payload", "protected", "signature"} and unb64u(flat["payload"]) == data,
+          "sign --json prints the flattened JSON serialization", r)
+    r = jot("verify", "--alg", "HS256", "--key", secret, r.out.decode().strip())
+    check(r.code == 0 and r.out == data, "verify of a JSON-form token prints the payload exactly", r)
+    r = jot("verify", "--alg", "HS256", "--key", secret, stdin=compact_json(flat))
+    check(r.code == 0 and r.out == data, "verify reads a JSON-form token from standard input", r)
+    r = jot("sign", "--alg", "HS256", "--key", secret, "--payload", payload, "--json", "--detached")
+    expect_ok(r, "sign --json --detached")
+    check("payload" not in json.loads(r.out), "sign --json --detached leaves \"payload\" out", r)
+    expect_ok(jot("verify", "--alg", "HS256", "--key", secret, "--payload", payload, r.out.decode().strip()),
+              "verify --payload of a detached JSON-form token")
+    bad = dict(flat, extra=1)
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", secret, compact_json(bad).decode()),
+                    "jws_json_invalid", "verify of a JSON form with an unknown member")
+
+    # RFC 7797: b64 false, only with --allow-unencoded; a '.' in the payload needs detached or JSON.
+    text = write("jws.text", "unencoded payload, é")
+    r = jot("sign", "--alg", "HS256", "--key", secret, "--payload", text, "--unencoded")
+    expect_ok(r, "sign --unencoded")
+    unenc = r.out.decode().rstrip("\n")
+    h, _, sig = unenc.partition(".")
+    check(json.loads(unb64u(h)) == {"alg": "HS256", "b64": False, "crit": ["b64"]} and
+          unenc == h + "." + "unencoded payload, é" + "." + sig.rsplit(".", 1)[1],
+          "sign --unencoded writes b64:false in crit and the payload as it is", r)
+    expect_rejected(jot("verify", "--alg", "HS256", "--key", secret, unenc), "crit_unsupported",
+                    "verify without --allow-unencoded")
+    r = jot("verify", "--alg", "HS256", "--key", secret, "--allow-unencoded", unenc)
+    check(r.code == 0 and r.out == "unencoded payload, é".encode(), "verify --allow-unencoded", r)
+    expect_refused(jot("sign", "--alg", "HS256", "--key", secret, "--payload", payload, "--unencoded"),
+                   "unencoded_payload_period", "sign --unencoded of a payload with '.' in compact form")
+    r = jot("sign", "--alg", "HS256", "--key", secret, "--payload", payload, "--unencoded", "--detached")
+    expect_ok(r, "sign --unencoded --detached")
+    expect_ok(jot("verify", "--alg", "HS256", "--key", secret, "--payload", payload, "--allow-unencoded",
+                  r.out.decode().strip()), "verify --payload --allow-unencoded")
+
+    # An asymmetric key, and claim options refused with --payload.
+    prefix = key("ES256")
+    r = jot("sign", "--alg", "ES256", "--key", prefix + ".private.pem", "--payload", payload, "--detached")
+    expect_ok(r, "sign --detached ES256")
+    expect_ok(jot("verify", "--alg", "ES256", "--key", prefix + ".public.pem", "--payload", payload,
+                  r.out.decode().strip()), "verify --payload ES256")
+    expect_refused(jot("sign", "--alg", "HS256", "--key", secret, "--payload", payload, "--iss", "x"), "usage",
+                   "sign --payload with a claim option")
+    expect_refused(jot("sign", "--alg", "HS256", "--key", secret, "--detached"), "usage",
+                   "sign --detached without --payload")
+
+
 def message_of(run):
     """The message of the one 'error: <code>: <message>' stderr line, or ''."""
     m = re.fullmatch(rb"error: [a-z0-9_:]+: ([^\n]+)\n", run.err)
@@ -1768,7 +1853,7 @@ def test_diagnose():
 GROUPS = {"usage": test_usage, "stdin": test_stdin, "policy": test_policy, "keys": test_keys, "sign": test_sign,
           "decode": test_decode, "colour": test_colour, "keygen": test_keygen, "jwks": test_jwks,
           "roundtrip": test_roundtrip, "jwe": test_jwe, "guide": test_guide, "http": test_http,
-          "forgiving": test_forgiving, "docs": test_docs, "diagnose": test_diagnose}
+          "forgiving": test_forgiving, "docs": test_docs, "diagnose": test_diagnose, "jws": test_jws}
 
 
 def main():

@@ -285,8 +285,10 @@ def main():
           "`jwt.PyJWKSet` skips as unusable; publish such a key with `jot jwks --alg EdDSA` for PyJWT 2.6.",
           "- ES256K and Ed448 in golang-jwt (not implemented there); JWKs in golang-jwt's tool (it reads PEM and "
           "raw secrets only).",
-          "- Unencoded payloads (RFC 7797 `b64`, which PyJWT supports and jot does not), nested JWTs, and JWE "
-          "with PyJWT or golang-jwt (neither implements it).",
+          "- Nested JWTs and JWE with PyJWT or golang-jwt (neither implements JWE; jot's JWE is exchanged with "
+          "jwcrypto and cjose above).",
+          "- The JWS JSON serializations, detached content and unencoded payloads (RFC 7797 `b64`): exchanged both ways with",
+          "  jwcrypto by `jws_interop.py` (ctest `interop_jws_jwcrypto`), apart from this page.",
           ""]
     L += ["## Running it", "",
           "```sh",
