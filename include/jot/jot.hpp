@@ -10,6 +10,7 @@
 #include "callback_signer.hpp"
 #include "claims.hpp"
 #include "clock.hpp"
+#include "dpop.hpp"
 #include "error.hpp"
 #include "evp_pkey.hpp"
 #include "header.hpp"
