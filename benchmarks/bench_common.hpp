@@ -465,6 +465,8 @@ void register_rsa();
 void register_ecdsa();
 void register_eddsa();
 void register_jwe();
+/// DPoP (bench_dpop.cpp): an ES256 access token and its proof, next to the floor of that work.
+void register_dpop();
 
 /// Peer libraries, built only when CMake finds them; each reads peer_cases().
 void register_cpp_jwt();

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     jot_bench::register_ecdsa();
     jot_bench::register_eddsa();
     jot_bench::register_jwe();
+    jot_bench::register_dpop();
     jot_bench::register_control();
     // Revocation: no store next to jot::memory_jti_store (Redis is jot_bench_redis's, which needs a server).
     jot_bench::register_revocation("none", nullptr);

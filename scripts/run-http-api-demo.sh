@@ -255,6 +255,77 @@ check "logout on C, a POST without Content-Length: 204" status_is 204
 call GET "$base_C/orders" -H "$(bearer "$access")"
 check "C refuses its own logged-out token: 401" status_is 401
 
+# -- DPoP (RFC 9449): proofs made by an independent client (Python `cryptography`, not jot) ------------------------
+
+python=${JOT_PYTHON:-python3}
+client="$(cd "$(dirname "$0")/.." && pwd)/examples/http_api/dpop_client.py"
+if "$python" -c 'import cryptography' 2> /dev/null; then
+    "$python" "$client" keygen "$work/key1.pem"
+    "$python" "$client" keygen "$work/key2.pem"
+    proof() { "$python" "$client" proof "$work/$1.pem" "$2" "$3" "${4:-}"; }  # proof KEY METHOD URL [TOKEN]
+    dpop() { printf 'Authorization: DPoP %s' "$1"; }
+    algs='ES256 ES384 ES512 PS256 PS384 PS512 RS256 RS384 RS512 EdDSA Ed25519 Ed448'
+    dpop_login() { # dpop_login KEY: sets access to a token bound to KEY
+        call POST "$base_A/login" -H 'Content-Type: application/json' -H "DPoP: $(proof "$1" POST "$base_A/login")" \
+            --data-binary '{"user":"alice","password":"alice-demo-password"}'
+        access=$(member access_token)
+    }
+
+    call GET "$base_A/orders"
+    check "no credentials: a DPoP challenge next to the Bearer one (RFC 9449 §7.2)" \
+        grep -qF "WWW-Authenticate: DPoP realm=\"orders\", algs=\"$algs\"" "$work/headers"
+
+    dpop_login key1
+    check "login with a DPoP proof from the Python client: 200" status_is 200
+    check "  token_type DPoP" test "$(member token_type)" = DPoP
+    bound1=$access
+    check "  the access token is bound to the client's key (cnf.jkt)" \
+        grep -qF "\"jkt\":\"$("$python" "$client" thumbprint "$work/key1.pem")\"" \
+        <(printf '%s' "$bound1" | cut -d. -f2 | tr '_-' '/+' | base64 -d 2> /dev/null)
+
+    p=$(proof key1 GET "$base_A/orders" "$bound1")
+    call GET "$base_A/orders" -H "$(dpop "$bound1")" -H "DPoP: $p"
+    check "GET /orders with the bound token and a proof of its key: 200" status_is 200
+    call GET "$base_A/orders" -H "$(dpop "$bound1")" -H "DPoP: $p"
+    check "the same proof again (a replay): 401" status_is 401
+    check "  invalid_dpop_proof" header_is WWW-Authenticate \
+        "DPoP realm=\"orders\", error=\"invalid_dpop_proof\", error_description=\"the DPoP proof is invalid\", algs=\"$algs\""
+    check "  because it was used before" body_has 'single-use token or proof was presented again'
+
+    call GET "$base_A/orders" -H "$(dpop "$bound1")" -H "DPoP: $(proof key1 GET "$base_A/elsewhere" "$bound1")"
+    check "a proof for another URL: 401 invalid_dpop_proof" header_is WWW-Authenticate \
+        "DPoP realm=\"orders\", error=\"invalid_dpop_proof\", error_description=\"the DPoP proof is invalid\", algs=\"$algs\""
+    check "  because of htu" body_has '\"htu\" is not the request URI'
+    call GET "$base_A/orders" -H "$(dpop "$bound1")" -H "DPoP: $(proof key1 POST "$base_A/orders" "$bound1")"
+    check "a proof for another method: 401, because of htm" body_has '\"htm\" is not the request method'
+
+    dpop_login key2
+    bound2=$access
+    call GET "$base_A/orders" -H "$(dpop "$bound2")" -H "DPoP: $(proof key1 GET "$base_A/orders" "$bound2")"
+    check "a token bound to another key than the proof's: 401" status_is 401
+    check "  invalid_dpop_proof, the key is not the token's" header_is WWW-Authenticate \
+        "DPoP realm=\"orders\", error=\"invalid_dpop_proof\", error_description=\"the DPoP proof key is not the key the access token is bound to\", algs=\"$algs\""
+    call GET "$base_A/orders" -H "$(dpop "$bound2")" -H "DPoP: $(proof key2 GET "$base_A/orders" "$bound1")"
+    check "a proof whose ath is another token's: 401, because of ath" body_has '\"ath\" is not the hash'
+    call GET "$base_A/orders" -H "$(dpop "$bound2")" -H "DPoP: $(proof key2 GET "$base_A/orders" "$bound2")"
+    check "  the same token with a proof of its own key: 200" status_is 200
+
+    call GET "$base_A/orders" -H "$(bearer "$bound1")"
+    check "a DPoP-bound token presented as Bearer: 401 invalid_token" header_is WWW-Authenticate \
+        'Bearer realm="orders", error="invalid_token", error_description="the access token is not valid for this resource"'
+    check "  because it is bound" body_has 'presented with the Bearer scheme'
+    call GET "$base_A/orders" -H "$(dpop "$bound1")"
+    check "the DPoP scheme without a proof: 401 invalid_dpop_proof" body_has 'no DPoP proof in the request'
+    call GET "$base_A/orders" -H "$(dpop "$bob_access")" -H "DPoP: $(proof key1 GET "$base_A/orders" "$bob_access")"
+    check "an unbound (Bearer) token with the DPoP scheme: 401 invalid_token" header_is WWW-Authenticate \
+        "DPoP realm=\"orders\", error=\"invalid_token\", error_description=\"the access token is not bound to a DPoP key\", algs=\"$algs\""
+    call POST "$base_A/login" -H 'Content-Type: application/json' -H "DPoP: $(proof key1 POST "$base_B/login")" \
+        --data-binary '{"user":"alice","password":"alice-demo-password"}'
+    check "login with a proof for another server: 400 invalid_dpop_proof" body_has '"error":"invalid_dpop_proof"'
+else
+    echo "DPoP checks SKIPPED: $python with the cryptography package not found (Debian: python3-cryptography)"
+fi
+
 # -- Redis stopped mid-run, then restarted ------------------------------------------------------------------------
 
 login "$base_A" alice alice-demo-password

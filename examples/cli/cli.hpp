@@ -191,6 +191,18 @@ struct jwks_args {
     std::vector<std::string> files;
 };
 
+/// jot dpop proof: a DPoP proof (RFC 9449 §4.2) for one request.
+struct dpop_proof_args {
+    std::string alg = "ES256", key, key_format, method, url, access_token, nonce, jti;
+};
+
+/// jot dpop verify: the checks of RFC 9449 §4.3 on one proof.
+struct dpop_verify_args {
+    std::string method, url, access_token, jkt, nonce, max_age;
+    std::vector<std::string> algs;
+    std::optional<std::string> proof;
+};
+
 /// The commands; each returns its exit status or throws failure.
 int run_decode(const decode_args& a, std::chrono::system_clock::time_point now);
 int run_verify(const verify_args& a, std::chrono::system_clock::time_point now);
@@ -221,5 +233,8 @@ int run_decrypt(const decrypt_args& a);
 jot::jwe_decrypter make_decrypter(const std::string& alg, const std::string& enc, const std::string& key_file,
                                  const std::string& token);
 int run_jwe_keygen(const keygen_args& a);
+/// DPoP (examples/cli/dpop_commands.cpp).
+int run_dpop_proof(const dpop_proof_args& a, std::chrono::system_clock::time_point now);
+int run_dpop_verify(const dpop_verify_args& a, std::chrono::system_clock::time_point now);
 
 } // namespace jot_cli

@@ -200,6 +200,35 @@ int main(int argc, char** argv) {
     add_now(thumbprint, now);
     example(thumbprint, "jot thumbprint issuer.public.pem");
 
+    CLI::App* dpop = app.add_subcommand("dpop", "Make or check a DPoP proof (RFC 9449)");
+    dpop->require_subcommand(1);
+    dpop_proof_args dpp;
+    CLI::App* dpop_proof = dpop->add_subcommand("proof", "Print a DPoP proof for one HTTP request");
+    option(dpop_proof, "--key", dpp.key, "FILE", "Private key: PEM or private JWK")->required();
+    option(dpop_proof, "--alg", dpp.alg, "ALG", "Asymmetric JWS algorithm of the key (default ES256)");
+    option(dpop_proof, "--key-format", dpp.key_format, "pem|jwk", key_format_help);
+    option(dpop_proof, "--method", dpp.method, "METHOD", "HTTP method (\"htm\")")->required();
+    option(dpop_proof, "--url", dpp.url, "URL", "Request URL (\"htu\"; query and fragment dropped)")->required();
+    option(dpop_proof, "--access-token", dpp.access_token, "TOKEN", "Bind to this access token (\"ath\")");
+    option(dpop_proof, "--nonce", dpp.nonce, "S", "The server's DPoP-Nonce (\"nonce\")");
+    option(dpop_proof, "--jti", dpp.jti, "S", "Proof id (default: 16 random bytes, base64url)");
+    add_now(dpop_proof, now);
+    dpop_verify_args dpv;
+    CLI::App* dpop_verify =
+        dpop->add_subcommand("verify", "Check a DPoP proof for a request; print what it proves as JSON");
+    option(dpop_verify, "--method", dpv.method, "METHOD", "The request's HTTP method")->required();
+    option(dpop_verify, "--url", dpv.url, "URL", "The request's absolute URL")->required();
+    CLI::Option* dpop_token = option(dpop_verify, "--access-token", dpv.access_token, "TOKEN",
+                                     "The access token sent with the proof (\"ath\" must be its hash)");
+    option(dpop_verify, "--jkt", dpv.jkt, "THUMBPRINT", "The access token's cnf.jkt")->needs(dpop_token);
+    option(dpop_verify, "--nonce", dpv.nonce, "S", "Require this nonce");
+    option(dpop_verify, "--alg", dpv.algs, "ALG", "Accept only this algorithm; repeatable (default: all asymmetric)");
+    option(dpop_verify, "--max-age", dpv.max_age, "SECONDS", "Oldest \"iat\" accepted (default 60)");
+    dpop_verify->add_option_function<std::string>(
+        "proof", [&dpv](const std::string& t) { dpv.proof = t; },
+        "The DPoP proof; read from standard input when absent or '-'");
+    add_now(dpop_verify, now);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -235,6 +264,8 @@ int main(int argc, char** argv) {
             return run_jwks(set);
         }
         if (thumbprint->parsed()) return run_thumbprint(thumb_file);
+        if (dpop_proof->parsed()) return run_dpop_proof(dpp, clock_now);
+        if (dpop_verify->parsed()) return run_dpop_verify(dpv, clock_now);
         return exit_usage;
     } catch (const failure& f) {
         print_error(f.code, f.message);

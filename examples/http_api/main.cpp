@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// An HTTP API on 127.0.0.1 (cpp-httplib) guarded by jot: login, Bearer access tokens with scopes, refresh-token
-// rotation with reuse detection, and logout by jti, with revocations shared between instances through Redis
-// (jot::redis::jti_store) or kept in this process (jot::memory_jti_store) when no Redis is given.
+// An HTTP API on 127.0.0.1 (cpp-httplib) guarded by jot: login, Bearer or DPoP-bound (RFC 9449) access tokens with
+// scopes, refresh-token rotation with reuse detection, and logout by jti, with revocations and used DPoP proof ids
+// shared between instances through Redis (jot::redis::jti_store) or kept in this process (jot::memory_jti_store)
+// when no Redis is given.
 //
 //   jot_http_api --secret-file FILE [--port N] [--port-file FILE] [--redis HOST:PORT] [--redis-db N]
 //                [--redis-user USER] [--store-failure reject|accept] [--name NAME]
@@ -54,6 +55,7 @@ constexpr const char* refresh_type = "refresh+jwt";              ///< header "ty
 constexpr auto access_lifetime = 5min;    ///< short: a stolen access token is useful only briefly
 constexpr auto refresh_lifetime = 8h;     ///< a working day; every refresh makes a new one
 constexpr const char* access_purpose = "access";  ///< the jti store's namespace for revoked access tokens
+constexpr const char* dpop_purpose = "dpop";      ///< the jti store's namespace for used DPoP proof ids
 
 using clock_type = std::chrono::system_clock;
 
@@ -114,14 +116,18 @@ class token_service {
 public:
     token_service(const jot::hmac_key& key, std::shared_ptr<jot::jti_store> store, jot::store_failure policy)
         : key_(key), store_(std::move(store)), rotation_(store_), policy_(policy), access_(make_access_verifier()),
-          refresh_(make_refresh_verifier()) {}
+          refresh_(make_refresh_verifier()), proofs_(make_proof_verifier()) {}
     token_service(const token_service&) = delete;  // the access verifier's family check refers to this object
     token_service& operator=(const token_service&) = delete;
 
-    /// A new access token and refresh token for `family`; the refresh token's jti is `refresh_id`.
+    /// A new access token and refresh token for `family`; the refresh token's jti is `refresh_id`. With `jkt`
+    /// (the thumbprint of the key of a DPoP proof sent with the request) the access token is bound to that key
+    /// ("cnf":{"jkt"}, RFC 9449 §6.1) and its type is DPoP: it is then refused without a proof of that key.
     json issue_pair(const std::string& subject, const std::string& scope, const std::string& family,
-                    const std::string& refresh_id) const {
-        const std::string access = jot::builder()
+                    const std::string& refresh_id, const std::string& jkt = {}) const {
+        jot::builder access_builder;
+        if (!jkt.empty()) access_builder.claim("cnf", {{"jkt", jkt}});
+        const std::string access = access_builder
                                        .type("at+jwt")
                                        .issuer(issuer)
                                        .subject(subject)
@@ -147,7 +153,7 @@ public:
                                         .sign(key_)
                                         .value();
         return {{"access_token", access},
-                {"token_type", "Bearer"},
+                {"token_type", jkt.empty() ? "Bearer" : "DPoP"},
                 {"expires_in", std::chrono::seconds(access_lifetime).count()},
                 {"refresh_token", refresh},
                 {"scope", scope}};
@@ -155,6 +161,7 @@ public:
 
     const jot::verifier& access() const { return access_; }
     const jot::verifier& refresh() const { return refresh_; }
+    const jot::dpop::proof_verifier& proofs() const { return proofs_; }
     jot::jti_store& store() const { return *store_; }
     const jot::refresh_rotation& rotation() const { return rotation_; }
 
@@ -182,6 +189,14 @@ private:
             .build()
             .value();
     }
+    /// DPoP proofs: the default policy (asymmetric algorithms, 60 s window) with this service's store, so a
+    /// proof used on one instance is a replay on every other.
+    jot::dpop::proof_verifier make_proof_verifier() {
+        jot::dpop::proof_policy p;
+        p.replay_store = store_;
+        p.replay_purpose = dpop_purpose;
+        return jot::dpop::proof_verifier(std::move(p));
+    }
     jot::verifier make_refresh_verifier() {
         return jot::verifier_builder()
             .key(key_)
@@ -200,6 +215,7 @@ private:
     jot::refresh_rotation rotation_;
     jot::store_failure policy_;
     jot::verifier access_, refresh_;
+    jot::dpop::proof_verifier proofs_;
 };
 
 // -- HTTP ----------------------------------------------------------------------------------------------------
@@ -209,10 +225,28 @@ void send_json(httplib::Response& res, int status, const json& body) {
     res.set_content(body.dump(), "application/json");
 }
 
-/// Checks the request's Bearer token and, when `scope` is not empty, that the token grants it. On failure it
-/// writes the response: the status RFC 6750 §3.1 pairs with the failure and a WWW-Authenticate challenge.
-std::optional<jot::verified_token> authorize(const token_service& tokens, const httplib::Request& req,
-                                             httplib::Response& res, std::string_view scope = {}) {
+/// The absolute URI of a request as a DPoP proof names it ("htu", RFC 9449 §4.2): this instance's own origin
+/// (not the client's Host header) and the request target without its query.
+std::string request_uri(const std::string& origin, const httplib::Request& req) {
+    const std::string& target = req.target.empty() ? req.path : req.target;
+    return origin + target.substr(0, target.find('?'));
+}
+
+/// The DPoP proofs of a request: every value of every DPoP header field (jot::dpop::single_proof wants one).
+std::vector<std::string_view> dpop_headers(const httplib::Request& req) {
+    std::vector<std::string_view> out;
+    const auto range = req.headers.equal_range("DPoP");  // httplib compares header names case-insensitively
+    for (auto it = range.first; it != range.second; ++it) out.emplace_back(it->second);
+    return out;
+}
+
+/// Checks the request's access token, presented as `Bearer <token>` or, bound to a key, as `DPoP <token>` with
+/// a DPoP proof of that key (RFC 9449 §7.1), and, when `scope` is not empty, that the token grants it. On failure
+/// it writes the response: the status RFC 6750 §3.1 pairs with the failure and a WWW-Authenticate challenge of
+/// the scheme used (RFC 9449 §7.1: invalid_dpop_proof, invalid_token, ...).
+std::optional<jot::verified_token> authorize(const token_service& tokens, const std::string& origin,
+                                             const httplib::Request& req, httplib::Response& res,
+                                             std::string_view scope = {}) {
     auto fail = [&](std::error_code why, std::string challenge) -> std::optional<jot::verified_token> {
         if (why == jot::errc::jti_store_unavailable) {
             // The revocation store is away and the policy fails closed: not the client's fault, try again soon.
@@ -224,20 +258,68 @@ std::optional<jot::verified_token> authorize(const token_service& tokens, const 
         send_json(res, jot::bearer::status_for(why), {{"error", why.message()}});
         return std::nullopt;
     };
+    const std::string algs = jot::dpop::algs_of(tokens.proofs().policy());
     const std::string authorization = req.get_header_value("Authorization");
-    const auto token = jot::bearer::extract(authorization);  // a view into `authorization`
-    if (!token) {
-        // RFC 6750 §3.1: a request with no credentials at all gets a challenge without an error code.
-        if (token.error() == jot::errc::bearer_missing) return fail(token.error(), jot::bearer::challenge(realm));
-        return fail(token.error(), jot::bearer::challenge(token.error(), realm));
+    const auto presented = jot::dpop::parse_authorization(authorization);  // a view into `authorization`
+    if (!presented) {
+        // RFC 6750 §3.1: a request with no credentials at all gets a challenge without an error code; this API
+        // takes both schemes, so it offers both (RFC 9449 §7.2).
+        if (presented.error() == jot::errc::bearer_missing) {
+            auto none = fail(presented.error(), jot::bearer::challenge(realm));
+            res.set_header("WWW-Authenticate", jot::dpop::challenge(realm, algs));
+            return none;
+        }
+        return fail(presented.error(), jot::bearer::challenge(presented.error(), realm));
     }
-    auto verified = tokens.access().verify(*token);
+    auto verified = tokens.access().verify(presented->token);
+    if (presented->scheme == jot::dpop::scheme::dpop) {
+        using jot::dpop::failure_source;
+        if (!verified)
+            return fail(verified.error(), jot::dpop::challenge(verified.error(), failure_source::access_token, realm));
+        const auto proof = jot::dpop::single_proof(dpop_headers(req));
+        if (!proof) return fail(proof.error(), jot::dpop::challenge(proof.error(), failure_source::proof, realm, algs));
+        const auto checked =
+            tokens.proofs().verify(*proof, req.method, request_uri(origin, req), presented->token, *verified);
+        if (!checked)
+            return fail(checked.error(), jot::dpop::challenge(checked.error(), failure_source::proof, realm, algs));
+        if (!scope.empty()) {
+            if (auto granted = jot::require_scopes(verified->claims(), {scope}); !granted)
+                return fail(granted.error(), jot::dpop::challenge(granted.error(), failure_source::access_token, realm));
+        }
+        return std::move(*verified);
+    }
     if (!verified) return fail(verified.error(), jot::bearer::challenge(verified.error(), realm));
+    // A token bound to a key is useless without a proof of that key: never accept it as a plain bearer token.
+    if (auto r = jot::dpop::check_presented_as_bearer(*verified); !r)
+        return fail(r.error(), jot::bearer::challenge(r.error(), realm));
     if (!scope.empty()) {
         if (auto granted = jot::require_scopes(verified->claims(), {scope}); !granted)
             return fail(granted.error(), jot::bearer::challenge(granted.error(), realm, scope));
     }
     return std::move(*verified);
+}
+
+/// The thumbprint of the key of the request's DPoP proof, for a token endpoint (no access token yet): empty
+/// when the request has no DPoP header, an error when it has an invalid one (RFC 9449 §5).
+jot::result<std::string> proof_key(const token_service& tokens, const std::string& origin,
+                                   const httplib::Request& req) {
+    const auto values = dpop_headers(req);
+    if (values.empty()) return std::string();
+    const auto proof = jot::dpop::single_proof(values);
+    if (!proof) return proof.error();
+    auto checked = tokens.proofs().verify(*proof, jot::dpop::request{req.method, request_uri(origin, req), {}, {}});
+    if (!checked) return checked.error();
+    return std::move(checked->jkt);
+}
+
+/// RFC 9449 §5.2: a token endpoint refuses a bad proof with error "invalid_dpop_proof".
+void send_proof_error(httplib::Response& res, std::error_code why) {
+    if (why == jot::errc::jti_store_unavailable) {
+        res.set_header("Retry-After", "1");
+        return send_json(res, 503, {{"error", "temporarily_unavailable"}});
+    }
+    res.set_header("Cache-Control", "no-store");
+    send_json(res, 400, {{"error", "invalid_dpop_proof"}, {"error_description", why.message()}});
 }
 
 /// RFC 6749 §5.2 error response of the token endpoints.
@@ -300,7 +382,9 @@ void post(httplib::Server& server, std::map<std::string, httplib::Server::Handle
     server.Post(path, std::move(handler));
 }
 
-void add_routes(httplib::Server& server, const std::string& name, token_service& tokens, order_book& orders) {
+/// `origin` is this instance's "http://127.0.0.1:PORT", known once it listens (before the first request).
+void add_routes(httplib::Server& server, const std::string& name, const std::string& origin, token_service& tokens,
+                order_book& orders) {
     auto posts = std::make_shared<std::map<std::string, httplib::Server::Handler>>();
     server.Get("/health", [&, name](const httplib::Request&, httplib::Response& res) {
         send_json(res, 200, {{"instance", name}, {"store", store_state(tokens.store())}});
@@ -311,16 +395,21 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
         const auto scope = body ? check_password(string_member(*body, "user"), string_member(*body, "password"))
                                 : std::nullopt;
         if (!scope) return send_grant_error(res, "invalid_grant", "unknown user or wrong password");
+        // With a DPoP proof, the access token is bound to the proof's key (RFC 9449 §5, §6).
+        const auto jkt = proof_key(tokens, origin, req);
+        if (!jkt) return send_proof_error(res, jkt.error());
         // A new family; nothing is stored until a refresh token of it is used or the family is revoked.
         const std::string family = random_id(), refresh_id = random_id();
         res.set_header("Cache-Control", "no-store");
-        send_json(res, 200, tokens.issue_pair(string_member(*body, "user"), *scope, family, refresh_id));
+        send_json(res, 200, tokens.issue_pair(string_member(*body, "user"), *scope, family, refresh_id, *jkt));
     });
 
     post(server, *posts, "/refresh", [&](const httplib::Request& req, httplib::Response& res) {
         const auto body = json_body(req);
         const auto presented = tokens.refresh().verify(body ? string_member(*body, "refresh_token") : std::string());
         if (!presented) return send_grant_error(res, "invalid_grant", "the refresh token is not valid");
+        const auto jkt = proof_key(tokens, origin, req);
+        if (!jkt) return send_proof_error(res, jkt.error());
         const auto& c = presented->claims();
         const std::string family = c.get<std::string>("sid").value_or(""), id(c.id().value_or(""));
         const auto expires = std::chrono::time_point_cast<clock_type::duration>(c.expires_at().value());
@@ -337,11 +426,11 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
         const std::string next = random_id();
         res.set_header("Cache-Control", "no-store");
         send_json(res, 200, tokens.issue_pair(std::string(c.subject().value_or("")),
-                                              c.get<std::string>("scope").value_or(""), family, next));
+                                              c.get<std::string>("scope").value_or(""), family, next, *jkt));
     });
 
     post(server, *posts, "/logout", [&](const httplib::Request& req, httplib::Response& res) {
-        const auto token = authorize(tokens, req, res);
+        const auto token = authorize(tokens, origin, req, res);
         if (!token) return;
         const auto& c = token->claims();
         // Deny the token until its own "exp" (after which it fails anyway), and end its refresh family.
@@ -354,14 +443,14 @@ void add_routes(httplib::Server& server, const std::string& name, token_service&
     });
 
     server.Get("/orders", [&](const httplib::Request& req, httplib::Response& res) {
-        const auto token = authorize(tokens, req, res, "orders:read");
+        const auto token = authorize(tokens, origin, req, res, "orders:read");
         if (!token) return;
         const std::string user(token->claims().subject().value());
         send_json(res, 200, {{"user", user}, {"orders", orders.list(user)}, {"served_by", name}});
     });
 
     post(server, *posts, "/orders", [&](const httplib::Request& req, httplib::Response& res) {
-        const auto token = authorize(tokens, req, res, "orders:write");
+        const auto token = authorize(tokens, origin, req, res, "orders:write");
         if (!token) return;
         const auto body = json_body(req);
         if (!body || !body->contains("item")) return send_json(res, 400, {{"error", "expected {\"item\": ...}"}});
@@ -453,7 +542,8 @@ int run(const options& o) {
     server.set_logger([name = o.name](const httplib::Request& req, const httplib::Response& res) {
         std::fprintf(stderr, "[%s] %s %s -> %d\n", name.c_str(), req.method.c_str(), req.path.c_str(), res.status);
     });
-    add_routes(server, o.name, tokens, orders);
+    std::string origin;
+    add_routes(server, o.name, origin, tokens, orders);
 
     const int port = o.port == 0 ? server.bind_to_any_port("127.0.0.1")
                                  : (server.bind_to_port("127.0.0.1", o.port) ? o.port : -1);
@@ -461,6 +551,7 @@ int run(const options& o) {
         std::fprintf(stderr, "cannot listen on 127.0.0.1:%d\n", o.port);
         return 1;
     }
+    origin = "http://127.0.0.1:" + std::to_string(port);
     std::fprintf(stderr, "[%s] listening on 127.0.0.1:%d, store: %s\n", o.name.c_str(), port,
                  store_state(*store).c_str());
     if (!o.port_file.empty()) {

@@ -44,6 +44,8 @@ enum class errc {
     bearer_missing,              ///< the Authorization header value is empty (RFC 6750 §2.1)
     bearer_wrong_scheme,         ///< the Authorization scheme is not "Bearer" (compared case-insensitively)
     bearer_malformed,            ///< not exactly one b64token after "Bearer " (RFC 6750 §2.1)
+    dpop_proof_missing,          ///< a request has no DPoP header, or an empty one (RFC 9449 §4.3 step 1)
+    dpop_proof_multiple,         ///< a request has more than one DPoP header or proof (RFC 9449 §4.3 step 1)
 
     // -- authentication failed (condition::unauthenticated) --
     signature_invalid,           ///< the signature does not verify under the selected key
@@ -61,6 +63,10 @@ enum class errc {
     zip_unsupported,             ///< a JWE header has "zip": compressed plaintext is refused (decompression bombs)
     pbes2_count_out_of_range,    ///< a PBES2 JWE's "p2c" is absent, under 1000 or over the key's bound (RFC 7518 §4.8.1.2)
     crit_unsupported,            ///< "crit" names an extension jot does not implement (RFC 7515 §4.1.11)
+    dpop_algorithm_not_allowed,  ///< a DPoP proof's "alg" is none, symmetric, unknown or not allowed (RFC 9449 §4.3 step 5)
+    dpop_jwk_invalid,            ///< a DPoP proof has no "jwk" header object (RFC 9449 §4.2)
+    dpop_jwk_private,            ///< a DPoP proof's "jwk" carries private key members (RFC 9449 §4.3 step 7)
+    dpop_key_mismatch,           ///< the DPoP proof key is not the key the access token's "cnf"."jkt" binds (RFC 9449 §4.3 step 12)
 
     // -- claims rejected by policy (condition::claims_rejected) --
     token_expired,               ///< now >= exp + expiry leeway (RFC 7519 §4.1.4)
@@ -80,6 +86,16 @@ enum class errc {
     token_replayed,              ///< a "use once" id was used before: a replayed proof, or a refresh token presented again (RFC 9700 §4.14)
     nested_token_expected,       ///< decrypt_and_verify: the JWE's "cty" is not "JWT", so it holds no nested token (RFC 7519 §5.2)
     insufficient_scope,          ///< "scope"/"scp" lacks a scope the resource requires (RFC 6750 §3.1)
+    dpop_type_mismatch,          ///< a DPoP proof's "typ" is absent or not "dpop+jwt" (RFC 9449 §4.3 step 4)
+    dpop_method_mismatch,        ///< a DPoP proof's "htm" is not the request's method (RFC 9449 §4.3 step 8)
+    dpop_url_mismatch,           ///< a DPoP proof's "htu" is not the request's URI, once both are normalised (RFC 9449 §4.3 step 9)
+    dpop_proof_too_old,          ///< a DPoP proof's "iat" is older than the accepted window (RFC 9449 §4.3 step 11)
+    dpop_issued_in_future,       ///< a DPoP proof's "iat" is further ahead than the accepted leeway (RFC 9449 §4.3 step 11)
+    dpop_ath_mismatch,           ///< a DPoP proof's "ath" is not the hash of the access token presented (RFC 9449 §4.3 step 12)
+    dpop_token_unbound,          ///< an access token presented with DPoP has no "cnf"."jkt" (RFC 9449 §6.1, §7.1)
+    dpop_token_as_bearer,        ///< a DPoP-bound access token was presented with the Bearer scheme (RFC 9449 §7.2)
+    dpop_nonce_required,         ///< the server requires a "nonce" in DPoP proofs and this one has none (RFC 9449 §9)
+    dpop_nonce_mismatch,         ///< a DPoP proof's "nonce" is not one the server accepts (RFC 9449 §9)
 
     // -- key problems (condition::bad_key) --
     key_too_short,               ///< an HMAC secret shorter than the hash output (RFC 7518 §3.2)
@@ -135,9 +151,9 @@ enum class condition {
 namespace detail {
 
 inline condition condition_of(errc e) noexcept {
-    if (e <= errc::bearer_malformed) return condition::malformed;
-    if (e <= errc::crit_unsupported) return condition::unauthenticated;
-    if (e <= errc::insufficient_scope) return condition::claims_rejected;
+    if (e <= errc::dpop_proof_multiple) return condition::malformed;
+    if (e <= errc::dpop_key_mismatch) return condition::unauthenticated;
+    if (e <= errc::dpop_nonce_mismatch) return condition::claims_rejected;
     if (e <= errc::too_many_keys) return condition::bad_key;
     if (e <= errc::claim_not_serializable) return condition::misuse;
     return condition::internal;
@@ -210,6 +226,22 @@ inline const char* message_of(errc e) noexcept {
     case errc::token_replayed: return "a single-use token or proof was presented again";
     case errc::nested_token_expected: return "JWE \"cty\" is not \"JWT\", so it holds no nested token";
     case errc::insufficient_scope: return "token lacks a required scope";
+    case errc::dpop_proof_missing: return "no DPoP proof in the request";
+    case errc::dpop_proof_multiple: return "more than one DPoP proof in the request";
+    case errc::dpop_algorithm_not_allowed: return "DPoP proof \"alg\" is not an allowed asymmetric algorithm";
+    case errc::dpop_jwk_invalid: return "DPoP proof has no \"jwk\" header object";
+    case errc::dpop_jwk_private: return "DPoP proof \"jwk\" carries a private key";
+    case errc::dpop_key_mismatch: return "DPoP proof key is not the key the access token is bound to";
+    case errc::dpop_type_mismatch: return "DPoP proof \"typ\" is not \"dpop+jwt\"";
+    case errc::dpop_method_mismatch: return "DPoP proof \"htm\" is not the request method";
+    case errc::dpop_url_mismatch: return "DPoP proof \"htu\" is not the request URI";
+    case errc::dpop_proof_too_old: return "DPoP proof \"iat\" is older than the accepted window";
+    case errc::dpop_issued_in_future: return "DPoP proof \"iat\" is in the future";
+    case errc::dpop_ath_mismatch: return "DPoP proof \"ath\" is not the hash of the access token";
+    case errc::dpop_token_unbound: return "access token presented with DPoP is not bound to a key (no cnf.jkt)";
+    case errc::dpop_token_as_bearer: return "DPoP-bound access token presented with the Bearer scheme";
+    case errc::dpop_nonce_required: return "DPoP proof must carry the server's nonce";
+    case errc::dpop_nonce_mismatch: return "DPoP proof \"nonce\" is not one the server accepts";
     case errc::key_too_short: return "HMAC secret is shorter than the hash output";
     case errc::key_too_weak: return "key is too weak for the algorithm";
     case errc::key_algorithm_mismatch: return "key cannot be used with this algorithm";

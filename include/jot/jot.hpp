@@ -11,6 +11,7 @@
 #include "claims.hpp"
 #include "clock.hpp"
 #include "diagnostic.hpp"
+#include "dpop.hpp"
 #include "error.hpp"
 #include "evp_pkey.hpp"
 #include "header.hpp"

@@ -1850,10 +1850,147 @@ def test_diagnose():
           "an EC private key for RS256: the key's type and the one needed", r)
 
 
+def _der_ecdsa_to_raw(der, size=32):
+    """r||s (RFC 7518 §3.4) from a DER ECDSA-Sig-Value, as openssl dgst -sign writes it."""
+    assert der[0] == 0x30
+    i = 2 if der[1] < 0x80 else 2 + (der[1] & 0x7F)
+    out = b""
+    for _ in range(2):
+        assert der[i] == 0x02
+        n = der[i + 1]
+        out += der[i + 2:i + 2 + n].lstrip(b"\x00").rjust(size, b"\x00")
+        i += 2 + n
+    return out
+
+
+def _raw_ecdsa_to_der(raw):
+    def integer(b):
+        b = b.lstrip(b"\x00") or b"\x00"
+        if b[0] & 0x80:
+            b = b"\x00" + b
+        return bytes([0x02, len(b)]) + b
+    body = integer(raw[:len(raw) // 2]) + integer(raw[len(raw) // 2:])
+    return bytes([0x30, len(body)]) + body
+
+
+def test_dpop():
+    """jot dpop proof / verify (RFC 9449), checked against ES256 signatures made and verified by the openssl
+    command, not by jot."""
+    openssl = shutil.which("openssl")
+    es = key("ES256")
+    with open(es + ".public.jwk.json") as f:
+        jwk = json.load(f)
+    jkt = thumbprint(jwk)
+    url = "https://api.example.com/orders"
+
+    r = jot("dpop", "proof", "--key", es + ".private.pem", "--method", "GET", "--url", url + "?page=2#x",
+            "--access-token", "tok-1", "--nonce", "n-1", "--jti", "id-1", "--now", NOW)
+    expect_ok(r, "dpop proof")
+    proof = r.out.decode().strip()
+    check(r.out.decode().count("\n") == 1, "dpop proof prints one line", r)
+    header, claims, sig = token_parts(proof)
+    public_jwk = {m: jwk[m] for m in ("crv", "kty", "x", "y")}
+    check(header == {"alg": "ES256", "typ": "dpop+jwt", "jwk": public_jwk},
+          "the proof header is typ dpop+jwt, alg, and the public key's required members only (no kid)", r)
+    ath = b64u(hashlib.sha256(b"tok-1").digest())
+    check(claims == {"jti": "id-1", "htm": "GET", "htu": url, "iat": NOW, "ath": ath, "nonce": "n-1"},
+          "the proof claims: jti, htm, htu without query and fragment, iat, ath = SHA-256 of the token, nonce", r)
+    check(len(sig) == 64, "an ES256 proof signature is r||s, 64 bytes", r)
+    if openssl:
+        signing_input = proof.rpartition(".")[0]
+        write("dpop-input.txt", signing_input)
+        write("dpop-sig.der", _raw_ecdsa_to_der(sig))
+        p = subprocess.run([openssl, "dgst", "-sha256", "-verify", es + ".public.pem", "-signature", "dpop-sig.der",
+                            "dpop-input.txt"], cwd=WORK, capture_output=True)
+        check(p.returncode == 0, "openssl verifies the proof jot signed: " + p.stdout.decode() + p.stderr.decode())
+    else:
+        print("note: no openssl command; the independent signature checks of dpop are skipped")
+
+    def verify(*args, proof_text=proof):
+        return jot("dpop", "verify", *args, proof_text)
+
+    good = ("--method", "GET", "--url", url, "--access-token", "tok-1", "--jkt", jkt, "--nonce", "n-1")
+    r = verify(*good, "--now", NOW + 5)
+    expect_ok(r, "dpop verify of jot's own proof")
+    check(r.out.decode().endswith("\n") and json.loads(r.out) ==
+          {"alg": "ES256", "jkt": jkt, "jti": "id-1", "htm": "GET", "htu": url, "iat": NOW, "nonce": "n-1"},
+          "dpop verify prints what the proof proves, its key's thumbprint included", r)
+    expect_ok(jot("dpop", "verify", *good, "--now", NOW, stdin=(proof + "\n").encode()), "dpop verify from stdin")
+
+    rejections = [
+        (("--method", "POST", "--url", url), "dpop_method_mismatch", "another method"),
+        (("--method", "GET", "--url", url + "/1"), "dpop_url_mismatch", "another URL"),
+        (("--method", "GET", "--url", "https://API.example.com:443/orders?q=1", "--access-token", "tok-1",
+          "--jkt", jkt, "--now", NOW + 61), "dpop_proof_too_old", "a proof 61 s old"),
+        (("--method", "GET", "--url", url, "--now", NOW - 6), "dpop_issued_in_future", "a proof from 6 s ahead"),
+        (("--method", "GET", "--url", url, "--access-token", "tok-2", "--jkt", jkt), "dpop_ath_mismatch",
+         "another access token"),
+        (("--method", "GET", "--url", url, "--access-token", "tok-1"), "dpop_token_unbound",
+         "an access token without cnf.jkt"),
+        (("--method", "GET", "--url", url, "--access-token", "tok-1", "--jkt", thumbprint(
+            {"kty": "EC", "crv": "P-256", "x": jwk["y"], "y": jwk["x"]})), "dpop_key_mismatch",
+         "a token bound to another key"),
+        (("--method", "GET", "--url", url, "--nonce", "n-2"), "dpop_nonce_mismatch", "a stale nonce"),
+        (("--method", "GET", "--url", url, "--alg", "EdDSA"), "dpop_algorithm_not_allowed",
+         "an algorithm left out by --alg"),
+        (("--method", "GET", "--url", url, "--max-age", "0"), "dpop_proof_too_old", "--max-age 0, 1 s later"),
+    ]
+    for args, code, what in rejections:
+        if "--now" not in args:
+            args = args + ("--now", NOW + 1)
+        expect_rejected(verify(*args), code, "dpop verify refuses " + what)
+
+    r = jot("dpop", "proof", "--key", es + ".private.pem", "--method", "GET", "--url", url, "--now", NOW)
+    expect_rejected(verify("--method", "GET", "--url", url, "--nonce", "n-1", "--now", NOW, proof_text=r.out.decode().strip()),
+                    "dpop_nonce_required", "dpop verify refuses a proof without the required nonce")
+    check(token_parts(r.out.decode().strip())[1]["jti"] != token_parts(proof)[1]["jti"] and
+          len(token_parts(r.out.decode().strip())[1]["jti"]) == 22, "dpop proof picks a random 128-bit jti")
+
+    # proofs written by hand: the header checks of RFC 9449 §4.3
+    def forged(hdr, cl=None, secret=None):
+        cl = cl or {"jti": "h-1", "htm": "GET", "htu": url, "iat": NOW}
+        signing_input = b64u(compact_json(hdr)) + "." + b64u(compact_json(cl))
+        if secret is not None:
+            return signing_input + "." + b64u(hmac.new(secret, signing_input.encode(), hashlib.sha256).digest())
+        write("forged-input.txt", signing_input)
+        p = subprocess.run([openssl, "dgst", "-sha256", "-sign", es + ".private.pem", "-out", "forged.der",
+                            "forged-input.txt"], cwd=WORK, capture_output=True)
+        check(p.returncode == 0, "openssl signs a hand-made proof")
+        return signing_input + "." + b64u(_der_ecdsa_to_raw(read("forged.der")))
+
+    base = ("--method", "GET", "--url", url, "--now", NOW)
+    expect_rejected(verify(*base, proof_text=forged({"alg": "HS256", "typ": "dpop+jwt", "jwk": public_jwk},
+                                                    secret=b"k" * 32)),
+                    "dpop_algorithm_not_allowed", "dpop verify refuses an HS256 proof")
+    if openssl:
+        r = verify(*base, proof_text=forged({"typ": "dpop+jwt", "alg": "ES256", "jwk": public_jwk}))
+        expect_ok(r, "dpop verify accepts a proof signed by openssl")
+        check(json.loads(r.out)["jkt"] == jkt, "  with the key's thumbprint", r)
+        expect_rejected(verify(*base, proof_text=forged({"typ": "JWT", "alg": "ES256", "jwk": public_jwk})),
+                        "dpop_type_mismatch", "dpop verify refuses typ JWT")
+        expect_rejected(verify(*base, proof_text=forged({"typ": "dpop+jwt", "alg": "ES256"})),
+                        "dpop_jwk_invalid", "dpop verify refuses a proof without jwk")
+        leaked = dict(public_jwk, d=b64u(b"\x01" * 32))
+        expect_rejected(verify(*base, proof_text=forged({"typ": "dpop+jwt", "alg": "ES256", "jwk": leaked})),
+                        "dpop_jwk_private", "dpop verify refuses a jwk with the private key")
+        expect_rejected(verify(*base, proof_text=forged({"typ": "dpop+jwt", "alg": "ES256", "jwk": dict(
+            public_jwk, x=jwk["y"], y=jwk["x"])})), ("signature_invalid", "key_invalid"),
+            "dpop verify refuses a proof signed by another key than its jwk")
+
+    expect_refused(jot("dpop", "proof", "--key", es + ".private.pem", "--alg", "HS256", "--method", "GET", "--url",
+                       url), "dpop_algorithm_not_allowed", "dpop proof with an HMAC algorithm")
+    expect_refused(jot("dpop", "proof", "--key", es + ".private.pem", "--method", "GET", "--url", "/orders"),
+                   "invalid_argument", "dpop proof for a relative URL")
+    expect_refused(verify("--method", "GET", "--url", "ftp://x/", "--now", NOW), "invalid_argument",
+                   "dpop verify for a URL that is not http(s)")
+    expect_refused(jot("dpop", "proof", "--method", "GET", "--url", url), "usage", "dpop proof without --key")
+
+
 GROUPS = {"usage": test_usage, "stdin": test_stdin, "policy": test_policy, "keys": test_keys, "sign": test_sign,
           "decode": test_decode, "colour": test_colour, "keygen": test_keygen, "jwks": test_jwks,
           "roundtrip": test_roundtrip, "jwe": test_jwe, "guide": test_guide, "http": test_http,
-          "forgiving": test_forgiving, "docs": test_docs, "diagnose": test_diagnose, "jws": test_jws}
+          "forgiving": test_forgiving, "docs": test_docs, "diagnose": test_diagnose, "jws": test_jws,
+          "dpop": test_dpop}
 
 
 def main():
