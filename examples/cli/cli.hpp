@@ -193,7 +193,8 @@ struct jwks_args {
 
 /// jot dpop proof: a DPoP proof (RFC 9449 §4.2) for one request.
 struct dpop_proof_args {
-    std::string alg = "ES256", key, key_format, method, url, access_token, nonce, jti;
+    key_args key;
+    std::string alg = "ES256", method, url, access_token, nonce, jti;
 };
 
 /// jot dpop verify: the checks of RFC 9449 §4.3 on one proof.

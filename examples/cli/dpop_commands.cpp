@@ -19,9 +19,9 @@ int run_dpop_proof(const dpop_proof_args& a, std::chrono::system_clock::time_poi
     const jot::algorithm alg = parse_alg(a.alg);
     if (jot::family_of(alg) == jot::algorithm_family::hmac)
         fail_input(jot::errc::dpop_algorithm_not_allowed, "--alg: a DPoP proof is signed with a private key");
-    const auto signer = load_signer(alg, a.key, parse_key_format(a.key_format), {});
+    const auto signer = load_signer(alg, a.key, {});
     const auto key = std::dynamic_pointer_cast<const jot::private_key>(signer);
-    if (!key) fail_input(jot::errc::key_not_private, "--key " + a.key);
+    if (!key) fail_input(jot::errc::key_not_private, "--key " + a.key.path);
     jot::dpop::proof_options o;
     o.access_token = a.access_token;
     o.nonce = a.nonce;
@@ -39,17 +39,7 @@ int run_dpop_verify(const dpop_verify_args& a, std::chrono::system_clock::time_p
         policy.algorithms.clear();
         for (const auto& name : a.algs) policy.algorithms.push_back(parse_alg(name));
     }
-    if (!a.max_age.empty()) {
-        long long seconds = -1;
-        try {
-            std::size_t used = 0;
-            seconds = std::stoll(a.max_age, &used);
-            if (used != a.max_age.size()) seconds = -1;
-        } catch (const std::exception&) {
-        }
-        if (seconds < 0 || seconds > 86400) fail_usage("--max-age wants whole seconds from 0 to 86400");
-        policy.max_age = std::chrono::seconds(seconds);
-    }
+    if (!a.max_age.empty()) policy.max_age = std::chrono::seconds(parse_duration_arg(a.max_age, 86400, "--max-age"));
     if (!a.nonce.empty()) {
         const std::string expected = a.nonce;
         policy.accept_nonce = [expected](std::string_view n) { return n == expected; };

@@ -204,15 +204,16 @@ int main(int argc, char** argv) {
     dpop->require_subcommand(1);
     dpop_proof_args dpp;
     CLI::App* dpop_proof = dpop->add_subcommand("proof", "Print a DPoP proof for one HTTP request");
-    option(dpop_proof, "--key", dpp.key, "FILE", "Private key: PEM or private JWK")->required();
+    add_key(dpop_proof, dpp.key, "Private key: PEM or DER, or a private JWK")->required();
     option(dpop_proof, "--alg", dpp.alg, "ALG", "Asymmetric JWS algorithm of the key (default ES256)");
-    option(dpop_proof, "--key-format", dpp.key_format, "pem|jwk", key_format_help);
     option(dpop_proof, "--method", dpp.method, "METHOD", "HTTP method (\"htm\")")->required();
     option(dpop_proof, "--url", dpp.url, "URL", "Request URL (\"htu\"; query and fragment dropped)")->required();
     option(dpop_proof, "--access-token", dpp.access_token, "TOKEN", "Bind to this access token (\"ath\")");
     option(dpop_proof, "--nonce", dpp.nonce, "S", "The server's DPoP-Nonce (\"nonce\")");
     option(dpop_proof, "--jti", dpp.jti, "S", "Proof id (default: 16 random bytes, base64url)");
     add_now(dpop_proof, now);
+    example(dpop_proof, "jot dpop proof --key client.private.pem --method GET --url https://api.example/orders "
+                        "--access-token \"$TOKEN\"");
     dpop_verify_args dpv;
     CLI::App* dpop_verify =
         dpop->add_subcommand("verify", "Check a DPoP proof for a request; print what it proves as JSON");
@@ -223,11 +224,13 @@ int main(int argc, char** argv) {
     option(dpop_verify, "--jkt", dpv.jkt, "THUMBPRINT", "The access token's cnf.jkt")->needs(dpop_token);
     option(dpop_verify, "--nonce", dpv.nonce, "S", "Require this nonce");
     option(dpop_verify, "--alg", dpv.algs, "ALG", "Accept only this algorithm; repeatable (default: all asymmetric)");
-    option(dpop_verify, "--max-age", dpv.max_age, "SECONDS", "Oldest \"iat\" accepted (default 60)");
+    option(dpop_verify, "--max-age", dpv.max_age, "D", "Oldest \"iat\" accepted: 60s, 2m or seconds (default 60)");
     dpop_verify->add_option_function<std::string>(
         "proof", [&dpv](const std::string& t) { dpv.proof = t; },
         "The DPoP proof; read from standard input when absent or '-'");
     add_now(dpop_verify, now);
+    example(dpop_verify, "jot dpop verify --method GET --url https://api.example/orders --access-token \"$TOKEN\" "
+                         "--jkt \"$JKT\" \"$PROOF\"");
 
     try {
         app.parse(argc, argv);
