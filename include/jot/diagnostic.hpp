@@ -82,7 +82,8 @@ inline std::string sanitize_for_diagnostic(std::string_view value) {
     static constexpr char hex[] = "0123456789abcdef";
     std::string out;
     std::size_t cut = 0;  // out's length at the last piece boundary that leaves room for "..."
-    for (unsigned char c : value) {
+    for (const char byte : value) {
+        const auto c = static_cast<unsigned char>(byte);
         if (out.size() + 3 <= diagnostic_value_limit) cut = out.size();
         if (out.size() > diagnostic_value_limit) break;  // bounded work for a long value
         if (c == '"' || c == '\\') out += {'\\', static_cast<char>(c)};
