@@ -23,7 +23,9 @@
 #include "builder.hpp"
 #include "claims.hpp"
 #include "clock.hpp"
+#include "dpop_http.hpp"
 #include "detail/ascii.hpp"
+#include "detail/dpop_request.hpp"
 #include "detail/json_dom.hpp"
 #include "detail/json_get.hpp"
 #include "detail/user_code.hpp"
@@ -42,131 +44,6 @@ namespace jot::dpop {
 
 /// The "typ" of every DPoP proof (RFC 9449 §4.2).
 inline constexpr std::string_view proof_type = "dpop+jwt";
-
-namespace detail {
-
-/// JWK members that only a private (or symmetric) key has (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 §2).
-inline bool is_private_jwk_member(std::string_view name) noexcept {
-    return name == "d" || name == "p" || name == "q" || name == "dp" || name == "dq" || name == "qi" ||
-           name == "oth" || name == "k";
-}
-
-inline bool is_hex(char c) noexcept {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-inline int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') return c - '0';
-    return jot::detail::ascii_lower(c) - 'a' + 10;
-}
-inline bool is_unreserved(char c) noexcept {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-           c == '_' || c == '~';
-}
-
-/// Appends `part` with its percent-encodings normalised (RFC 3986 §6.2.2.1, §6.2.2.2): hex digits upper
-/// case, unreserved characters decoded. False for a '%' not followed by two hex digits, or a control or
-/// space character.
-inline bool append_normalised(std::string& out, std::string_view part, bool lower_case) {
-    for (std::size_t i = 0; i < part.size(); ++i) {
-        const char c = part[i];
-        if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7F) return false;
-        if (c != '%') {
-            out += lower_case ? jot::detail::ascii_lower(c) : c;
-            continue;
-        }
-        if (i + 2 >= part.size() || !is_hex(part[i + 1]) || !is_hex(part[i + 2])) return false;
-        const char decoded = static_cast<char>(hex_value(part[i + 1]) * 16 + hex_value(part[i + 2]));
-        if (is_unreserved(decoded)) {
-            out += lower_case ? jot::detail::ascii_lower(decoded) : decoded;
-        } else {
-            static constexpr char digits[] = "0123456789ABCDEF";
-            out += '%';
-            out += digits[(static_cast<unsigned char>(decoded) >> 4) & 0xF];
-            out += digits[static_cast<unsigned char>(decoded) & 0xF];
-        }
-        i += 2;
-    }
-    return true;
-}
-
-/// The form in which htu and the request URI are compared (RFC 9449 §4.3 step 9, RFC 3986 §6.2.2-6.2.3):
-/// scheme and host in lower case, the scheme's default port dropped, an empty path written "/",
-/// percent-encodings normalised, the query and the fragment removed. Only absolute http and https URIs
-/// without userinfo are accepted; dot-segments are compared as written. Empty on a URI it cannot read.
-inline std::optional<std::string> normalise_uri(std::string_view uri) {
-    const std::size_t colon = uri.find(':');
-    if (colon == std::string_view::npos || uri.substr(colon + 1, 2) != "//") return std::nullopt;
-    const std::string_view scheme = uri.substr(0, colon);
-    const bool https = jot::detail::iequals(scheme, "https");
-    if (!https && !jot::detail::iequals(scheme, "http")) return std::nullopt;
-    std::string_view rest = uri.substr(colon + 3);
-    const std::size_t end_of_path = rest.find_first_of("?#");
-    if (end_of_path != std::string_view::npos) rest = rest.substr(0, end_of_path);
-    const std::size_t slash = rest.find('/');
-    const std::string_view authority = rest.substr(0, slash);
-    const std::string_view path = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-    if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
-
-    // host, then an optional ":port" (after a bracketed IPv6 literal, if any)
-    std::size_t host_end = authority.size();
-    const std::size_t search_from = authority.front() == '[' ? authority.find(']') : 0;
-    if (search_from == std::string_view::npos) return std::nullopt;
-    const std::size_t port_colon = authority.find(':', search_from);
-    std::string_view port;
-    if (port_colon != std::string_view::npos) {
-        host_end = port_colon;
-        port = authority.substr(port_colon + 1);
-        for (char c : port)
-            if (c < '0' || c > '9') return std::nullopt;
-    }
-    const std::string_view host = authority.substr(0, host_end);
-    if (host.empty()) return std::nullopt;
-    while (port.size() > 1 && port.front() == '0') port.remove_prefix(1);
-    if (port.size() > 5) return std::nullopt;
-
-    std::string out = https ? "https://" : "http://";
-    if (!append_normalised(out, host, true)) return std::nullopt;
-    if (!port.empty() && port != (https ? "443" : "80")) {
-        out += ':';
-        out.append(port.data(), port.size());
-    }
-    if (path.empty()) out += '/';
-    else if (!append_normalised(out, path, false)) return std::nullopt;
-    return out;
-}
-
-/// `n` random octets, base64url-encoded. Errors: errc::crypto_failure.
-inline result<std::string> random_b64(std::size_t n) {
-    std::uint8_t buf[32];
-    if (n > sizeof buf || RAND_bytes(buf, static_cast<int>(n)) != 1) return errc::crypto_failure;
-    return base64url::encode(bytes_view(buf, n));
-}
-
-/// An HTTP method is an RFC 9110 §9.1 token: visible ASCII without separators.
-inline bool is_method(std::string_view m) noexcept {
-    if (m.empty()) return false;
-    for (char c : m)
-        if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) >= 0x7F ||
-            std::string_view("\"(),/:;<=>?@[\\]{}").find(c) != std::string_view::npos)
-            return false;
-    return true;
-}
-
-/// Signs with a private_key but writes no "kid": a proof names its key by value, in "jwk" (RFC 9449 §4.2).
-class without_kid final : public signer {
-public:
-    explicit without_kid(const private_key& key) noexcept : key_(key) {}
-    jot::algorithm alg() const noexcept override { return key_.alg(); }
-    std::size_t max_signature_size() const noexcept override { return key_.max_signature_size(); }
-    result<std::size_t> sign(std::string_view input, std::uint8_t* out, std::size_t capacity) const override {
-        return key_.sign(input, out, capacity);
-    }
-
-private:
-    const private_key& key_;
-};
-
-} // namespace detail
 
 /// The "ath" value for `access_token`: base64url of the SHA-256 of its ASCII octets (RFC 9449 §4.2).
 /// Errors: errc::crypto_failure.
@@ -266,55 +143,6 @@ struct verified_proof {
     numeric_date issued_at;  ///< its "iat"
     std::string nonce;   ///< its "nonce", empty when it has none
 };
-
-/// The single proof of a request, from the values of its DPoP header fields (RFC 9449 §4.3 step 1: "there is not
-/// more than one DPoP HTTP request header field"). Errors: errc::dpop_proof_missing (no field, or an empty one),
-/// errc::dpop_proof_multiple (two fields, or one value holding a ',' list, which a compact JWS never contains).
-inline result<std::string_view> single_proof(const std::vector<std::string_view>& header_values) noexcept {
-    if (header_values.empty()) return errc::dpop_proof_missing;
-    if (header_values.size() > 1) return errc::dpop_proof_multiple;
-    std::string_view v = header_values.front();
-    while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-    while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-    if (v.empty()) return errc::dpop_proof_missing;
-    if (v.find(',') != std::string_view::npos) return errc::dpop_proof_multiple;
-    return v;
-}
-
-/// How an access token was presented.
-enum class scheme { bearer, dpop };
-
-/// An Authorization header value read as `Bearer <token>` (RFC 6750 §2.1) or `DPoP <token>` (RFC 9449 §7.1).
-struct authorization {
-    jot::dpop::scheme scheme;
-    std::string_view token;  ///< a view into the header value
-};
-
-/// Reads an Authorization header value with either scheme (compared case-insensitively, RFC 7235 §2.1), one or
-/// more spaces, then one token68/b64token. Errors: errc::bearer_missing (empty), errc::bearer_wrong_scheme
-/// (another scheme), errc::bearer_malformed (no token, two tokens, a character outside the grammar).
-inline result<authorization> parse_authorization(std::string_view value) noexcept {
-    while (!value.empty() && bearer::detail::is_ows(value.front())) value.remove_prefix(1);
-    while (!value.empty() && bearer::detail::is_ows(value.back())) value.remove_suffix(1);
-    if (value.empty()) return errc::bearer_missing;
-    std::size_t i = 0;
-    while (i < value.size() && value[i] != ' ' && value[i] != '\t') ++i;
-    const std::string_view name = value.substr(0, i);
-    authorization out{scheme::bearer, {}};
-    if (jot::detail::iequals(name, "DPoP")) out.scheme = scheme::dpop;
-    else if (!jot::detail::iequals(name, "Bearer")) return errc::bearer_wrong_scheme;
-    std::size_t j = i;
-    while (j < value.size() && value[j] == ' ') ++j;
-    if (j == i || j == value.size()) return errc::bearer_malformed;
-    const std::string_view token = value.substr(j);
-    std::size_t k = 0;
-    while (k < token.size() && bearer::detail::is_b64token_char(token[k])) ++k;
-    if (k == 0) return errc::bearer_malformed;
-    while (k < token.size() && token[k] == '=') ++k;
-    if (k != token.size()) return errc::bearer_malformed;
-    out.token = token;
-    return out;
-}
 
 /// The "cnf"."jkt" of a verified access token (RFC 9449 §6.1), a view into its claims.
 /// Errors: errc::dpop_token_unbound (no "cnf", or a "cnf" without "jkt"), errc::claim_wrong_type ("cnf" not an
@@ -513,58 +341,6 @@ private:
 /// The proof verifier on the system clock.
 using proof_verifier = basic_proof_verifier<std::chrono::system_clock>;
 
-/// What failed: the access token (checked by a jot verifier) or the DPoP proof (checked by a proof verifier).
-enum class failure_source { access_token, proof };
-
-/// True for the codes that ask the client to retry with the server's nonce (RFC 9449 §8, §9).
-inline bool is_nonce_error(std::error_code why) noexcept {
-    return why == errc::dpop_nonce_required || why == errc::dpop_nonce_mismatch;
-}
-
-/// The `WWW-Authenticate` value for a refused DPoP request (RFC 9449 §7.1, RFC 6750 §3):
-/// - nonce codes: `DPoP error="use_dpop_nonce"` (send a fresh nonce in the DPoP-Nonce header, RFC 9449 §8);
-/// - errc::insufficient_scope: `error="insufficient_scope"`;
-/// - errc::dpop_token_unbound and every failure of the access token: `error="invalid_token"`;
-/// - every other failure of the proof (errc::dpop_key_mismatch included): `error="invalid_dpop_proof"`;
-/// - a malformed Authorization header: `error="invalid_request"`.
-/// `algs` (space-separated, e.g. "ES256 EdDSA") is sent as the "algs" parameter when given. The description is
-/// fixed per kind, never a claim or token.
-inline std::string challenge(std::error_code why, failure_source source, std::string_view realm = {},
-                             std::string_view algs = {}) {
-    std::string out = "DPoP";
-    if (!realm.empty()) bearer::detail::append_param(out, "realm", realm);
-    const char* error = "invalid_token";
-    const char* description = "the access token is invalid";
-    if (is_nonce_error(why)) {
-        error = "use_dpop_nonce";
-        description = "the DPoP proof must carry the server's current nonce";
-    } else if (why == errc::insufficient_scope) {
-        error = "insufficient_scope";
-        description = "the access token lacks a required scope";
-    } else if (why == errc::bearer_malformed || why == errc::bearer_wrong_scheme) {
-        error = "invalid_request";
-        description = "expected one DPoP or Bearer token";
-    } else if (why == errc::dpop_token_unbound) {
-        description = "the access token is not bound to a DPoP key";
-    } else if (source == failure_source::proof) {
-        error = "invalid_dpop_proof";
-        description = why == errc::dpop_key_mismatch ? "the DPoP proof key is not the key the access token is bound to"
-                                                      : "the DPoP proof is invalid";
-    }
-    bearer::detail::append_param(out, "error", error);
-    bearer::detail::append_param(out, "error_description", description);
-    if (!algs.empty()) bearer::detail::append_param(out, "algs", algs);
-    return out;
-}
-
-/// The `WWW-Authenticate` value for a request without credentials (RFC 9449 §7.1): `DPoP` with "algs".
-inline std::string challenge(std::string_view realm = {}, std::string_view algs = {}) {
-    std::string out = "DPoP";
-    if (!realm.empty()) bearer::detail::append_param(out, "realm", realm);
-    if (!algs.empty()) bearer::detail::append_param(out, "algs", algs);
-    return out;
-}
-
 /// The space-separated "alg" names of `policy`, for the "algs" challenge parameter (RFC 9449 §7.1).
 inline std::string algs_of(const proof_policy& policy) {
     std::string out;
@@ -574,15 +350,6 @@ inline std::string algs_of(const proof_policy& policy) {
         out += to_string(a);
     }
     return out;
-}
-
-/// The HTTP status for a refused request: 403 for insufficient_scope, 400 for a malformed Authorization header
-/// or several DPoP headers, 401 otherwise (nonce requests included, RFC 9449 §9).
-inline int status_for(std::error_code why) noexcept {
-    if (why == errc::insufficient_scope) return 403;
-    if (why == errc::bearer_malformed || why == errc::bearer_wrong_scheme || why == errc::dpop_proof_multiple)
-        return 400;
-    return 401;
 }
 
 } // namespace jot::dpop

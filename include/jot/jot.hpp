@@ -12,6 +12,7 @@
 #include "clock.hpp"
 #include "diagnostic.hpp"
 #include "dpop.hpp"
+#include "dpop_http.hpp"
 #include "error.hpp"
 #include "evp_pkey.hpp"
 #include "header.hpp"

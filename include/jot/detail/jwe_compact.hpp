@@ -416,7 +416,7 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
         // or off the curve would let a sender learn the private key bit by bit (invalid-curve attack).
         auto epk = ecdh_pkey_from_jwk(*epk_json, jwk::part::public_key, k.curve);
         if (!epk) return epk.error() == errc::crypto_failure ? errc::crypto_failure : errc::ephemeral_key_invalid;
-        auto z = ecdh_derive(k.pkey.get(), epk->get(), /*peer_checked=*/true); // EVP_PKEY_public_check above
+        auto z = ecdh_derive(k.pkey.get(), epk->get(), /*peer_checked=*/true); // ec_public_check above
         if (!z) return z.error();
         wiped_buffer apu, apv;
         if (auto r = decode_segment(m.apu, apu); !r) return r.error();

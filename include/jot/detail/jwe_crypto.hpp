@@ -289,7 +289,7 @@ inline result<std::size_t> rsa_oaep(EVP_PKEY* key, bool sha256, bool decrypt, by
 
 /// The ECDH (P-256/384/521) or X25519 shared secret Z between `own` (private) and `peer` (public). The peer
 /// must be of `own`'s curve; with `peer_checked` false OpenSSL also runs its public-key check on it (a scalar
-/// multiplication for EC keys, so callers that ran EVP_PKEY_public_check already pass true). An all-zero X25519
+/// multiplication for EC keys, so callers that ran ec_public_check already pass true). An all-zero X25519
 /// output (a small-order peer point, RFC 7748 §6.1) is refused. Errors: errc::ephemeral_key_invalid,
 /// errc::crypto_failure.
 inline result<wiped_buffer> ecdh_derive(EVP_PKEY* own, EVP_PKEY* peer, bool peer_checked = false) {

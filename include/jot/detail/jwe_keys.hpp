@@ -123,7 +123,7 @@ inline result<const ecdh_curve*> check_jwe_pkey(key_management alg, EVP_PKEY* pk
     if (!c) return errc::key_algorithm_mismatch;
     pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
     if (!ctx) return errc::crypto_failure;
-    if (!c->okp && EVP_PKEY_public_check(ctx.get()) != 1) return errc::key_invalid;
+    if (!c->okp && ec_public_check(ctx.get()) != 1) return errc::key_invalid;
     if (need_private) {
         if (c->okp) {
             std::size_t len = 0;

@@ -260,7 +260,7 @@ inline result<void> run_check(EVP_PKEY* key, int (*check)(EVP_PKEY_CTX*)) {
 
 /// An EC JWK (RFC 7518 §6.2) as an EVP_PKEY. "x" and "y" must each be exactly the coordinate size and "d" exactly
 /// the size of the order (RFC 7518 §6.2.1.2, §6.2.1.3, §6.2.2.1). The point must lie on the curve (OpenSSL refuses
-/// it in EVP_PKEY_fromdata otherwise) and pass EVP_PKEY_public_check; a private key must pass EVP_PKEY_check,
+/// it in EVP_PKEY_fromdata otherwise) and pass ec_public_check; a private key must pass EVP_PKEY_check,
 /// which tests 0 < d < order and d·G = (x, y).
 /// Errors: errc::key_invalid, errc::key_not_private, errc::crypto_failure.
 template <class Json>
@@ -295,7 +295,7 @@ result<pkey_ptr> ec_from_jwk(const Json& jwk, const curve& c, part which) {
     if (!params) return errc::crypto_failure;
     auto key = from_params(c.openssl_key_type, params.get(), which);
     if (!key) return key.error();
-    if (auto r = run_check(key->get(), which == part::private_key ? EVP_PKEY_check : EVP_PKEY_public_check); !r)
+    if (auto r = run_check(key->get(), which == part::private_key ? EVP_PKEY_check : ec_public_check); !r)
         return r.error();
     return key;
 }

@@ -152,4 +152,12 @@ inline EVP_MD* sha2_md(std::size_t octets) noexcept {
 /// The OpenSSL digest name of an algorithm ("SHA2-256", ...); nullptr for EdDSA.
 inline const char* sha2_name(algorithm a) noexcept { return facts_of(a).digest; }
 
+/// Validates the public point of an EC key (P-256, P-384, P-521, secp256k1): not the point at infinity,
+/// coordinates below the field prime, on the curve. That is EVP_PKEY_public_check_quick; the full
+/// EVP_PKEY_public_check adds a scalar multiplication by the order to prove the point is in the prime-order
+/// subgroup, which on these curves (cofactor 1: every point but infinity has the group's order) can never fail
+/// and would cost as much as a signature check on every key import and every ECDH-ES ephemeral key.
+/// 1 when the point is valid.
+inline int ec_public_check(EVP_PKEY_CTX* ctx) noexcept { return EVP_PKEY_public_check_quick(ctx); }
+
 } // namespace jot::detail

@@ -150,7 +150,7 @@ inline result<key_shape> check_pkey(algorithm alg, EVP_PKEY* pkey, bool need_pri
         // Rejects the point at infinity and points off the curve: with Q = infinity anyone could forge.
         pkey_ctx_ptr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
         if (!ctx) return errc::crypto_failure;
-        if (EVP_PKEY_public_check(ctx.get()) != 1) return errc::key_invalid;
+        if (ec_public_check(ctx.get()) != 1) return errc::key_invalid;
         break;
     }
     case algorithm_family::eddsa: {
