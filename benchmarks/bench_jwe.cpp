@@ -230,11 +230,15 @@ public:
             bool ok = fctx && EVP_PKEY_fromdata_init(fctx) == 1 &&
                       EVP_PKEY_fromdata(fctx, &peer, EVP_PKEY_PUBLIC_KEY, params) == 1;
             EVP_PKEY_CTX_free(fctx);
-            // The invalid-curve check every ECDH-ES recipient must make (EVP_PKEY_derive_set_peer validates).
+            // The invalid-curve check every ECDH-ES recipient must make: on P-256 (cofactor 1) a point on the
+            // curve other than infinity is enough, the quick check jot makes too.
+            EVP_PKEY_CTX* pctx = ok ? EVP_PKEY_CTX_new_from_pkey(nullptr, peer, nullptr) : nullptr;
+            ok = ok && pctx && EVP_PKEY_public_check_quick(pctx) == 1;
+            EVP_PKEY_CTX_free(pctx);
             EVP_PKEY_CTX* ctx = ok ? EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_, nullptr) : nullptr;
             std::uint8_t z[32], kek[32], plain[40];
             std::size_t zn = sizeof z;
-            ok = ok && ctx && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer(ctx, peer) == 1 &&
+            ok = ok && ctx && EVP_PKEY_derive_init(ctx) == 1 && EVP_PKEY_derive_set_peer_ex(ctx, peer, 0) == 1 &&
                  EVP_PKEY_derive(ctx, z, &zn) == 1;
             EVP_PKEY_CTX_free(ctx);
             EVP_PKEY_free(peer);
