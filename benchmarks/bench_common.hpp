@@ -8,6 +8,7 @@
 //   <impl>/HS256/decode                              decoding without verifying (jot: decode_unverified)
 //   <impl>/HS256/build                               building a token without signing it
 //   jot/<ALG>/verify-cached                          a verified-token cache hit (next to jot/<ALG>/verify)
+//   <impl>/HS256/verify-read                         verify, then read "sub", "scope" and "tenant_id"
 //   control/none/spin-shared/real_time/threads:N     arithmetic only: how far this machine lets 2 threads scale
 #pragma once
 
@@ -166,6 +167,34 @@ bool floor_verify(const Crypto& crypto, std::string_view token, floor_token& out
     return floor_parse_segment(p.payload, out.payload);
 }
 
+/// What a caller reads after verifying: the subject, the scope and one custom claim (the tenant).
+struct claims_read {
+    std::string_view subject, scope, tenant;
+};
+
+/// Reads the three members from the floor's payload DOM, without throwing.
+inline bool floor_read(const nlohmann::json& payload, claims_read& out) {
+    const auto read = [&payload](const char* name, std::string_view& to) {
+        const auto it = payload.find(name);
+        if (it == payload.end() || !it->is_string()) return false;
+        to = it->get_ref<const std::string&>();
+        return true;
+    };
+    return read("sub", out.subject) && read("scope", out.scope) && read("tenant_id", out.tenant);
+}
+
+/// Reads the three members from a verified token through jot's typed getters.
+template <class Token>
+bool jot_read(const Token& token, claims_read& out) {
+    const auto& c = token.claims();
+    auto sub = c.subject();
+    auto scope = c.template get<std::string_view>("scope");
+    auto tenant = c.template get<std::string_view>("tenant_id");
+    if (!sub || !scope || !tenant) return false;
+    out = {*sub, *scope, *tenant};
+    return true;
+}
+
 /// Floor decoding without verifying: split, decode and parse both segments, decode the signature.
 inline bool floor_decode(std::string_view token, floor_token& out, std::string& signature) {
     floor_parts p;
@@ -287,6 +316,8 @@ struct algorithm_options {
     bool deterministic = false;
     /// Also register jot/<ALG>/verify-cached (a cache hit).
     bool cache = false;
+    /// Also register verify-read: verify, then read three claims (registered for one algorithm).
+    bool read_claims = false;
     /// Also register decoding and building alone (algorithm-independent: registered once).
     bool decode_and_build = false;
     /// Key material for the peers, when they support the algorithm.
@@ -392,6 +423,37 @@ void register_algorithm(std::string alg, std::shared_ptr<const jot::signer> sign
                 auto v = fx->cached->verify(fx->token);
                 benchmark::DoNotOptimize(v);
                 return v.has_value();
+            });
+        });
+    }
+
+    if (opts.read_claims) {
+        {
+            auto v = fx->verifier->verify(fx->token);
+            floor_token t;
+            claims_read a, b;
+            check(v && jot_read(*v, a) && floor_verify(*fx->crypto, fx->token, t) && floor_read(t.payload, b) &&
+                      a.subject == b.subject && a.scope == b.scope && a.tenant == b.tenant &&
+                      a.subject == fx->claims.subject && a.tenant == fx->claims.tenant_id,
+                  alg, "jot's claims read after verify differ from the floor's");
+        }
+        // The floor builds the payload DOM to read three members; jot reads them from the verified text.
+        add("jot", alg, "verify-read", [fx](benchmark::State& s) {
+            run_counted(s, [&] {
+                auto v = fx->verifier->verify(fx->token);
+                claims_read r;
+                const bool ok = v && jot_read(*v, r);
+                benchmark::DoNotOptimize(r);
+                return ok;
+            });
+        });
+        add("floor", alg, "verify-read", [fx](benchmark::State& s) {
+            run_counted(s, [&] {
+                floor_token t;
+                claims_read r;
+                const bool ok = floor_verify(*fx->crypto, fx->token, t) && floor_read(t.payload, r);
+                benchmark::DoNotOptimize(r);
+                return ok;
             });
         });
     }

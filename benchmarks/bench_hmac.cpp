@@ -95,6 +95,7 @@ void register_hmac() {
     opts.deterministic = true;
     opts.cache = true;
     opts.decode_and_build = true;
+    opts.read_claims = true;
     opts.peers = true;
     opts.secret = secret;
     register_algorithm<floor_hmac>("HS256", shared, shared, floor, opts);

@@ -3,6 +3,7 @@
 // or an "scp" array of strings.
 #pragma once
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -15,20 +16,14 @@
 namespace jot {
 
 namespace detail {
-template <class Json>
-bool scope_granted(const Json& v, std::string_view want) {
-    if (v.is_string()) {
-        std::string_view s = v.template get_ref<const typename Json::string_t&>();
-        while (!s.empty()) {
-            const std::size_t sp = s.find(' ');
-            if (s.substr(0, sp) == want) return true;
-            if (sp == std::string_view::npos) break;
-            s.remove_prefix(sp + 1);
-        }
-        return false;
+/// True when the space-separated list `granted` holds `want`.
+inline bool scope_listed(std::string_view granted, std::string_view want) {
+    while (!granted.empty()) {
+        const std::size_t sp = granted.find(' ');
+        if (granted.substr(0, sp) == want) return true;
+        if (sp == std::string_view::npos) break;
+        granted.remove_prefix(sp + 1);
     }
-    for (const auto& e : v)
-        if (e.is_string() && e.template get_ref<const typename Json::string_t&>() == want) return true;
     return false;
 }
 } // namespace detail
@@ -38,26 +33,31 @@ bool scope_granted(const Json& v, std::string_view want) {
 /// Errors: errc::insufficient_scope (a scope is missing, or neither claim is present), errc::invalid_argument
 /// (an empty required scope or one containing a space), errc::claim_wrong_type
 /// ("scope" not a string, "scp" neither a string nor an array of strings).
+/// Reads the claims through typed getters, so a verified token's claims are read from its text, no DOM built.
 template <class Json, class Range>
 result<void> require_scopes(const basic_claims<Json>& token_claims, const Range& required) {
-    const Json* v = token_claims.find("scope");
-    if (v) {
-        if (!v->is_string()) return errc::claim_wrong_type;
+    std::string_view granted;  // "scope", or "scp" as a string
+    std::vector<std::string> listed; // "scp" as an array
+    bool present = true;
+    if (auto scope = token_claims.template get<std::string_view>("scope")) {
+        granted = *scope;
+    } else if (scope.error() != make_error_code(errc::claim_missing)) {
+        return errc::claim_wrong_type;
+    } else if (auto scp = token_claims.template get<std::string_view>("scp")) {
+        granted = *scp;
+    } else if (scp.error() == make_error_code(errc::claim_missing)) {
+        present = false;
     } else {
-        v = token_claims.find("scp");
-        if (v) {
-            if (v->is_array()) {
-                for (const auto& e : *v)
-                    if (!e.is_string()) return errc::claim_wrong_type;
-            } else if (!v->is_string()) {
-                return errc::claim_wrong_type;
-            }
-        }
+        auto list = token_claims.template get<std::vector<std::string>>("scp");
+        if (!list) return errc::claim_wrong_type;
+        listed = std::move(*list);
     }
     for (const auto& want : required) {
         const std::string_view w(want);
         if (w.empty() || w.find(' ') != std::string_view::npos) return errc::invalid_argument;
-        if (!v || !detail::scope_granted(*v, w)) return errc::insufficient_scope;
+        const bool granted_here = listed.empty() ? detail::scope_listed(granted, w)
+                                                 : std::find(listed.begin(), listed.end(), w) != listed.end();
+        if (!present || !granted_here) return errc::insufficient_scope;
     }
     return {};
 }

@@ -3,8 +3,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdio>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -17,6 +15,7 @@
 #include "algorithm.hpp"
 #include "base64url.hpp"
 #include "claims.hpp"
+#include "detail/invariant.hpp"
 #include "detail/json_dom.hpp"
 #include "error.hpp"
 #include "header.hpp"
@@ -76,17 +75,9 @@ result<Json> decode_json_segment(std::string_view b64, const decode_options& opt
 
 struct verified_token_access;
 
-/// Stops the process: jot found one of its own invariants broken (a bug in jot, never bad input), where going
-/// on would return a wrong answer. Writes what broke to stderr first.
-[[noreturn]] inline void invariant_failed(const char* what, const char* where, std::error_code ec) noexcept {
-    // message_of, not ec.message(): no allocation on the way down.
-    std::fprintf(stderr, "jot: invariant broken: %s (%s: %s)\n", what, where,
-                 ec.category() == error_category() ? message_of(static_cast<errc>(ec.value())) : "?");
-    std::abort();
-}
-
-/// What a verified token owns, shared by its copies: the decoded header and payload JSON text, and the two
-/// DOMs, each built from that text on first access. std::call_once makes the first access safe from several
+/// What a verified token owns, shared by its copies: the decoded header and payload JSON text, the header
+/// DOM built from that text on first access, and the claim set over the payload text (which builds its own
+/// DOM on first need). std::call_once makes the first access safe from several
 /// threads at once; later accesses only read.
 template <class Json>
 class token_data {
@@ -99,7 +90,13 @@ public:
 
     /// The buffer the verifier decodes into: the header JSON, then the payload JSON.
     std::string& text() noexcept { return text_; }
-    void set_header_size(std::size_t n) noexcept { header_size_ = n; }
+    /// Marks where the header ends, once the text is complete (it must not change afterwards): the claim set
+    /// over the payload text is made here, before the record is shared, so claims() needs no synchronisation
+    /// (a std::call_once costs a futex wake the first time, more than the reads it would guard).
+    void set_header_size(std::size_t n) noexcept {
+        header_size_ = n;
+        claims_.emplace(basic_claims<Json>(payload_text(), max_depth_));
+    }
     std::string_view header_text() const noexcept { return std::string_view(text_).substr(0, header_size_); }
     std::string_view payload_text() const noexcept { return std::string_view(text_).substr(header_size_); }
 
@@ -107,15 +104,14 @@ public:
         std::call_once(header_once_, [this] { header_.emplace(reparse<basic_header<Json>>(header_text(), "header")); });
         return *header_;
     }
-    const basic_claims<Json>& claims() {
-        std::call_once(claims_once_, [this] { claims_.emplace(reparse<basic_claims<Json>>(payload_text(), "claims")); });
-        return *claims_;
-    }
+    /// The claim set over the payload text (typed reads scan the text; basic_claims::json() builds the DOM on
+    /// first use), or the adopted one.
+    const basic_claims<Json>& claims() const noexcept { return *claims_; }
 
     /// Installs DOMs that already exist (tokens made from DOMs rather than text).
     void adopt(basic_header<Json> h, basic_claims<Json> c) {
         std::call_once(header_once_, [&] { header_.emplace(std::move(h)); });
-        std::call_once(claims_once_, [&] { claims_.emplace(std::move(c)); });
+        claims_.emplace(std::move(c));
     }
 
 private:
@@ -135,7 +131,7 @@ private:
     std::string text_;
     std::size_t header_size_ = 0;
     std::size_t max_depth_;
-    std::once_flag header_once_, claims_once_;
+    std::once_flag header_once_;
     std::optional<basic_header<Json>> header_;
     std::optional<basic_claims<Json>> claims_;
 };
@@ -145,12 +141,14 @@ private:
 /// A token whose signature and claims a verifier has accepted. Only a verifier can make one, so holding a
 /// basic_verified_token proves verification succeeded (the type system carries the check).
 ///
-/// Copies are cheap and share one immutable record. The header and claim DOMs are built from the verified
-/// text the first time header() or claims() is called (or by the verifier, when its own checks read them),
-/// so a caller that only needs "verified or not" never pays for them. Calling them from several threads at
-/// once is safe. Building a DOM allocates; if that allocation fails the program terminates (these accessors
-/// are noexcept). They never return an empty stand-in: text the verifier accepted always parses again, and
-/// if that invariant ever broke the process would stop with a message rather than show "no claims".
+/// Copies are cheap and share one immutable record. The header DOM is built from the verified text the first
+/// time header() is called; claims() is a claim set over the payload text, whose typed reads (subject(),
+/// get<std::string_view>("scope"), ...) read the text and whose DOM is built the first time json() or find()
+/// needs it (or by the verifier, when its own checks read them). So a caller pays only for what it reads.
+/// Calling them from several threads at once is safe. Building a DOM allocates; if that allocation fails the
+/// program terminates (these accessors are noexcept). They never return an empty stand-in: text the verifier
+/// accepted always parses again, and if that invariant ever broke the process would stop with a message
+/// rather than show "no claims".
 template <class Json = nlohmann::json>
 class basic_verified_token {
 public:

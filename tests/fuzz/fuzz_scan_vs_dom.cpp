@@ -18,6 +18,7 @@
 #include <jot/detail/json_write.hpp>
 #include <jot/error.hpp>
 #include <jot/header.hpp>
+#include <jot/token.hpp>
 #include <jot/verifier.hpp>
 
 #include "dom_json.hpp"
@@ -110,6 +111,47 @@ const char* membership_difference(const jot::detail::json_scanner& scan, const j
     for (std::string_view n : {"alg", "kid", "typ", "cty", "crit", "b64", "jwk", "x5c", "zip", "enc", ""})
         if (scan.has_member(n) != h.contains(n)) return "has_member (a registered name)";
     return nullptr;
+}
+
+/// One typed read from a verified token's text against the same read from the DOM: the same error, or the
+/// same value.
+template <class T>
+void typed_read_agrees(std::string_view text, const jot::claims& over_text, const jot::claims& dom,
+                       std::string_view name, const char* type) {
+    const auto a = over_text.get<T>(name);
+    const auto b = dom.get<T>(name);
+    const std::string what = "typed read of \"" + printable(name) + "\" as " + type;
+    if (a.has_value() != b.has_value() || (!a && a.error() != b.error()))
+        disagree(what.c_str(), text, a ? "a value" : a.error().message(), b ? "a value" : b.error().message());
+    if (a && !(*a == *b)) disagree(what.c_str(), text, "one value", "another value");
+}
+
+/// The claims a caller reads after verifying come from the text (detail/claim_read.hpp), the rest from the
+/// DOM: every member the DOM has, and a few it may not, read as every type both ways must agree.
+void typed_reads_agree(std::string_view text, const json& dom, std::size_t depth) {
+    jot::detail::token_data<json> data(depth);
+    data.text().assign(text.data(), text.size());
+    data.set_header_size(0);
+    const jot::claims& t = data.claims();
+    const jot::claims d = *jot::claims::from_json(dom);
+    std::vector<std::string> names{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "scope", ""};
+    for (auto it = dom.begin(); it != dom.end(); ++it) names.push_back(it.key());
+    for (const std::string& n : names) {
+        typed_read_agrees<std::string>(text, t, d, n, "std::string");
+        typed_read_agrees<std::string_view>(text, t, d, n, "std::string_view");
+        typed_read_agrees<bool>(text, t, d, n, "bool");
+        typed_read_agrees<std::int64_t>(text, t, d, n, "std::int64_t");
+        typed_read_agrees<std::uint64_t>(text, t, d, n, "std::uint64_t");
+        typed_read_agrees<std::int8_t>(text, t, d, n, "std::int8_t");
+        typed_read_agrees<double>(text, t, d, n, "double");
+        typed_read_agrees<jot::numeric_date>(text, t, d, n, "numeric_date");
+        typed_read_agrees<std::vector<std::string>>(text, t, d, n, "std::vector<std::string>");
+        if (t.contains(n) != d.contains(n)) disagree("contains", text, "", n);
+    }
+    const auto a = t.audience();
+    const auto b = d.audience();
+    if (a.has_value() != b.has_value() || (a && *a != *b) || (!a && a.error() != b.error()))
+        disagree("audience()", text, a ? "a list" : a.error().message(), b ? "a list" : b.error().message());
 }
 
 bool same_date(const date_claim& a, const date_claim& b) {
@@ -222,6 +264,7 @@ void check(std::string_view text, std::size_t depth, unsigned sum) {
         const std::string what = std::string("claim_facts.") + field + " (json DOM against dom_json DOM)";
         disagree(what.c_str(), text, describe(cd), describe(cd2));
     }
+    typed_reads_agree(text, *dom, depth);
 }
 
 } // namespace

@@ -258,7 +258,7 @@ private:
             v.type = scanned_value::kind::null;
             return lex_literal("null");
         default:
-            return lex_number(v);
+            return read_number(p_, end_, v);
         }
     }
 
@@ -271,39 +271,40 @@ private:
 
     static bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
+public:
     /// RFC 8259 §6 numbers, classified as nlohmann classifies them: an integer without '-' that fits 64 bits
     /// is unsigned, one with '-' that fits is signed, everything else is a double, and a double that
     /// overflows is an error (nlohmann refuses non-finite numbers).
-    bool lex_number(scanned_value& v) {
-        const char* s = p_;
-        const bool negative = *p_ == '-';
-        if (negative) ++p_;
-        if (p_ == end_) return false;
-        if (*p_ == '0') {
-            ++p_;
-        } else if (*p_ >= '1' && *p_ <= '9') {
-            while (p_ != end_ && is_digit(*p_)) ++p_;
+    static bool read_number(const char*& p, const char* end, scanned_value& v) {
+        const char* s = p;
+        const bool negative = *p == '-';
+        if (negative) ++p;
+        if (p == end) return false;
+        if (*p == '0') {
+            ++p;
+        } else if (*p >= '1' && *p <= '9') {
+            while (p != end && is_digit(*p)) ++p;
         } else {
             return false;
         }
         bool integral = true;
-        if (p_ != end_ && *p_ == '.') {
+        if (p != end && *p == '.') {
             integral = false;
-            ++p_;
-            if (p_ == end_ || !is_digit(*p_)) return false;
-            while (p_ != end_ && is_digit(*p_)) ++p_;
+            ++p;
+            if (p == end || !is_digit(*p)) return false;
+            while (p != end && is_digit(*p)) ++p;
         }
-        if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+        if (p != end && (*p == 'e' || *p == 'E')) {
             integral = false;
-            ++p_;
-            if (p_ != end_ && (*p_ == '+' || *p_ == '-')) ++p_;
-            if (p_ == end_ || !is_digit(*p_)) return false;
-            while (p_ != end_ && is_digit(*p_)) ++p_;
+            ++p;
+            if (p != end && (*p == '+' || *p == '-')) ++p;
+            if (p == end || !is_digit(*p)) return false;
+            while (p != end && is_digit(*p)) ++p;
         }
         if (integral) {
             std::uint64_t u = 0;
             bool fits = true;
-            for (const char* q = negative ? s + 1 : s; q != p_; ++q) {
+            for (const char* q = negative ? s + 1 : s; q != p; ++q) {
                 const auto d = static_cast<std::uint64_t>(*q - '0');
                 if (u > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
                     fits = false;
@@ -325,10 +326,11 @@ private:
             }
         }
         v.type = scanned_value::kind::number_float;
-        v.float_value = to_double(s, p_);
+        v.float_value = to_double(s, p);
         return std::isfinite(v.float_value);
     }
 
+private:
     /// The correctly rounded double of a number token, as strtod gives it (nlohmann's conversion).
     static double to_double(const char* first, const char* last) {
 #if defined(__cpp_lib_to_chars) && __cpp_lib_to_chars >= 201611L
@@ -353,57 +355,73 @@ private:
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     }
-    int hex4() noexcept {
-        if (end_ - p_ < 4) return -1;
+    static int hex4(const char*& p, const char* end) noexcept {
+        if (end - p < 4) return -1;
         int v = 0;
         for (int i = 0; i < 4; ++i) {
-            const int d = hex_digit(p_[i]);
+            const int d = hex_digit(p[i]);
             if (d < 0) return -1;
             v = v << 4 | d;
         }
-        p_ += 4;
+        p += 4;
         return v;
     }
 
     /// A string token (at '"'); `out` views the text when it has no escape, otherwise the decoded copy.
     bool lex_string(std::string_view& out) {
-        ++p_;
-        const char* s = p_;
-        while (p_ != end_) {
-            const auto c = static_cast<unsigned char>(*p_);
+        const char* s = p_ + 1;
+        const char* q = s;
+        while (q != end_) {
+            const auto c = static_cast<unsigned char>(*q);
             if (c == '"') {
-                out = std::string_view(s, static_cast<std::size_t>(p_ - s));
-                ++p_;
+                out = std::string_view(s, static_cast<std::size_t>(q - s));
+                p_ = q + 1;
                 return true;
             }
             if (c == '\\') break;
-            if (c < 0x20) return false; // RFC 8259 §7: control characters must be escaped
-            ++p_;
+            if (c < 0x20) { // RFC 8259 §7: control characters must be escaped
+                p_ = q;     // stopped_at() reports where
+                return false;
+            }
+            ++q;
         }
-        if (p_ == end_) return false;
+        if (q == end_) {
+            p_ = q;
+            return false;
+        }
         // Decoded text never outgrows its source (every escape is longer than what it stands for), so one
         // buffer the size of the whole text holds every decoded string of the scan and never moves.
         if (!arena_) arena_ = std::make_unique<char[]>(text_.size());
         char* const start = arena_.get() + arena_used_;
-        char* o = start;
-        std::memcpy(o, s, static_cast<std::size_t>(p_ - s));
-        o += p_ - s;
-        while (p_ != end_) {
-            const auto c = static_cast<unsigned char>(*p_);
+        const char* const o = decode_string(p_, end_, start);
+        if (!o) return false;
+        out = std::string_view(start, static_cast<std::size_t>(o - start));
+        arena_used_ += out.size();
+        return true;
+    }
+
+public:
+    /// Reads the string token at `p` (its opening quote) under RFC 8259 §7 and writes its decoded UTF-8 to
+    /// `out`, which has room for as many bytes as the token: `p` then points past the closing quote and the
+    /// end of the decoded text is returned. nullptr when the token is not a valid JSON string. Shared with the
+    /// typed claim reads (detail/claim_read.hpp), so the two decode alike.
+    static char* decode_string(const char*& p, const char* end, char* out) noexcept {
+        char* o = out;
+        ++p;
+        while (p != end) {
+            const auto c = static_cast<unsigned char>(*p);
             if (c == '"') {
-                ++p_;
-                out = std::string_view(start, static_cast<std::size_t>(o - start));
-                arena_used_ += out.size();
-                return true;
+                ++p;
+                return o;
             }
-            if (c < 0x20) return false;
+            if (c < 0x20) return nullptr;
             if (c != '\\') {
                 *o++ = static_cast<char>(c);
-                ++p_;
+                ++p;
                 continue;
             }
-            if (++p_ == end_) return false;
-            switch (*p_++) {
+            if (++p == end) return nullptr;
+            switch (*p++) {
             case '"': *o++ = '"'; break;
             case '\\': *o++ = '\\'; break;
             case '/': *o++ = '/'; break;
@@ -413,17 +431,17 @@ private:
             case 'r': *o++ = '\r'; break;
             case 't': *o++ = '\t'; break;
             case 'u': {
-                long cp = hex4();
-                if (cp < 0) return false;
+                long cp = hex4(p, end);
+                if (cp < 0) return nullptr;
                 if (cp >= 0xD800 && cp <= 0xDBFF) {
                     // A high surrogate must be followed by an escaped low one (RFC 8259 §7).
-                    if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
-                    p_ += 2;
-                    const long lo = hex4();
-                    if (lo < 0xDC00 || lo > 0xDFFF) return false;
+                    if (end - p < 2 || p[0] != '\\' || p[1] != 'u') return nullptr;
+                    p += 2;
+                    const long lo = hex4(p, end);
+                    if (lo < 0xDC00 || lo > 0xDFFF) return nullptr;
                     cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                    return false;
+                    return nullptr;
                 }
                 if (cp < 0x80) {
                     *o++ = static_cast<char>(cp);
@@ -442,12 +460,13 @@ private:
                 }
                 break;
             }
-            default: return false;
+            default: return nullptr;
             }
         }
-        return false;
+        return nullptr;
     }
 
+private:
     std::size_t max_depth_;
     std::string_view text_;
     const char* p_ = nullptr;
