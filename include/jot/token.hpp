@@ -77,8 +77,8 @@ struct verified_token_access;
 
 /// What a verified token owns, shared by its copies: the decoded header and payload JSON text, the header
 /// DOM built from that text on first access, and the claim set over the payload text (which builds its own
-/// DOM on first need). std::call_once makes the first access safe from several
-/// threads at once; later accesses only read.
+/// DOM on first need). std::call_once makes the first header access safe from several threads at once, and
+/// the claim set guards its DOM the same way; later accesses only read.
 template <class Json>
 class token_data {
 public:
