@@ -14,6 +14,7 @@
 #include <jot/jwe_key.hpp>
 
 #include "catch.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -27,16 +28,9 @@ const std::vector<content_encryption> all_enc = {
     content_encryption::a128cbc_hs256, content_encryption::a192cbc_hs384, content_encryption::a256cbc_hs512,
 };
 
-std::error_code code(errc e) { return jot::make_error_code(e); }
-
-std::vector<std::string> split(const std::string& token) {
-    std::vector<std::string> out(1);
-    for (char c : token) {
-        if (c == '.') out.emplace_back();
-        else out.back() += c;
-    }
-    return out;
-}
+using jot_test::code;
+using jot_test::split;
+using jot_test::unb64;
 
 std::string join(const std::vector<std::string>& parts) {
     std::string out;
@@ -45,7 +39,6 @@ std::string join(const std::vector<std::string>& parts) {
 }
 
 std::string b64(const std::string& s) { return jot::base64url::encode(jot::bytes_view(s)); }
-std::string unb64(const std::string& s) { return jot::base64url::decode<std::string>(s).value(); }
 
 /// The token with its protected header replaced by `h` (the tag then no longer matches, but every check this
 /// file aims at comes before the tag).

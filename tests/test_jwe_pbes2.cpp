@@ -29,18 +29,9 @@ const std::vector<content_encryption> all_enc = {
     content_encryption::a128cbc_hs256, content_encryption::a192cbc_hs384, content_encryption::a256cbc_hs512,
 };
 
-std::error_code code(errc e) { return jot::make_error_code(e); }
-
-std::string unb64(const std::string& s) { return jot::base64url::decode<std::string>(s).value(); }
-
-std::vector<std::string> split(const std::string& token) {
-    std::vector<std::string> out(1);
-    for (char c : token) {
-        if (c == '.') out.emplace_back();
-        else out.back() += c;
-    }
-    return out;
-}
+using jot_test::code;
+using jot_test::split;
+using jot_test::unb64;
 
 /// `token` with its protected header replaced by `header` (the other segments kept as they are).
 std::string with_header(const std::string& token, const json& header) {

@@ -25,16 +25,8 @@ const std::vector<content_encryption> all_enc = {
     content_encryption::a128cbc_hs256, content_encryption::a192cbc_hs384, content_encryption::a256cbc_hs512,
 };
 
-std::string unb64(const std::string& s) { return jot::base64url::decode<std::string>(s).value(); }
-
-std::vector<std::string> split(const std::string& token) {
-    std::vector<std::string> out(1);
-    for (char c : token) {
-        if (c == '.') out.emplace_back();
-        else out.back() += c;
-    }
-    return out;
-}
+using jot_test::split;
+using jot_test::unb64;
 
 /// The decryption key a vector's JWK describes (dir keys are built from "k" and the vector's "enc").
 jot::jwe_decryption_key key_of(const json& jwk, key_management alg, content_encryption enc) {

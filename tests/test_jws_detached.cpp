@@ -21,14 +21,9 @@ using jot_test::read_json;
 using json = nlohmann::json;
 namespace jws = jot::jws;
 
-jot::bytes_view bytes(const std::string& s) { return jot::bytes_view(s.data(), s.size()); }
-
-std::error_code code(errc e) { return jot::make_error_code(e); }
-
-template <class T>
-std::error_code error_of(const jot::result<T>& r) {
-    return r ? std::error_code() : r.error();
-}
+using jot_test::bytes;
+using jot_test::code;
+using jot_test::error_of;
 
 const json& rfc7797() {
     static const json v = read_json("rfc7797/rfc7797_4.json");

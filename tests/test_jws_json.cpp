@@ -22,14 +22,9 @@ using jot_test::read_json;
 using json = nlohmann::json;
 namespace jws = jot::jws;
 
-jot::bytes_view bytes(const std::string& s) { return jot::bytes_view(s.data(), s.size()); }
-
-std::error_code code(errc e) { return jot::make_error_code(e); }
-
-template <class T>
-std::error_code error_of(const jot::result<T>& r) {
-    return r ? std::error_code() : r.error();
-}
+using jot_test::bytes;
+using jot_test::code;
+using jot_test::error_of;
 
 std::string b64(const std::string& s) { return jot::base64url::encode(bytes(s)); }
 
@@ -59,6 +54,18 @@ std::string non_canonical(std::string s) {
     return s;
 }
 
+/// Signs `payload` with `o` in the general and the flattened JSON form and compares each with the cookbook
+/// example's output, byte for byte.
+void check_signs_as_cookbook(const json& v, const jot::signer& key, const jws::signature_options& o,
+                             const std::string& payload) {
+    const auto general = jws::sign_json({jws::json_signer{key, o}}, bytes(payload));
+    REQUIRE(general);
+    CHECK(*general == v["output"]["json"].dump());
+    const auto flat = jws::sign_json({jws::json_signer{key, o}}, bytes(payload), jws::json_form::flattened);
+    REQUIRE(flat);
+    CHECK(*flat == v["output"]["json_flat"].dump());
+}
+
 } // namespace
 
 TEST_CASE("RFC 7520 §4.6: protecting specific header fields is reproduced byte for byte", "[jws][json][rfc7520]") {
@@ -67,12 +74,7 @@ TEST_CASE("RFC 7520 §4.6: protecting specific header fields is reproduced byte 
     auto key = hobbit_hmac();
     jws::signature_options o;
     o.kid = jws::placement::unprotected_header;
-    const auto general = jws::sign_json({jws::json_signer{*key, o}}, bytes(payload));
-    REQUIRE(general);
-    CHECK(*general == v["output"]["json"].dump());
-    const auto flat = jws::sign_json({jws::json_signer{*key, o}}, bytes(payload), jws::json_form::flattened);
-    REQUIRE(flat);
-    CHECK(*flat == v["output"]["json_flat"].dump());
+    check_signs_as_cookbook(v, *key, o, payload);
 
     const auto verifier = verifier_of({key});
     for (const char* form : {"json", "json_flat"}) {
@@ -93,12 +95,7 @@ TEST_CASE("RFC 7520 §4.7: protecting content only (no protected header) is repr
     jws::signature_options o;
     o.alg = jws::placement::unprotected_header;
     o.kid = jws::placement::unprotected_header;
-    const auto general = jws::sign_json({jws::json_signer{*key, o}}, bytes(payload));
-    REQUIRE(general);
-    CHECK(*general == v["output"]["json"].dump());
-    const auto flat = jws::sign_json({jws::json_signer{*key, o}}, bytes(payload), jws::json_form::flattened);
-    REQUIRE(flat);
-    CHECK(*flat == v["output"]["json_flat"].dump());
+    check_signs_as_cookbook(v, *key, o, payload);
     CHECK(error_of(jws::sign_compact(*key, bytes(payload), o)) == code(errc::invalid_argument));
 
     const auto verifier = verifier_of({key});

@@ -109,6 +109,14 @@ inline result<std::string> signature_of(const signer& key, std::string_view prot
     return input.substr(at);
 }
 
+/// prepare() for the compact forms, which have only a protected header. Errors: errc::invalid_argument (an
+/// unprotected member or placement), then prepare()'s.
+inline result<prepared> prepare_compact(const signer& key, const signature_options& o) {
+    if (!o.unprotected_members.empty() || o.alg != placement::protected_header || o.kid == placement::unprotected_header)
+        return errc::invalid_argument;
+    return prepare(key, o);
+}
+
 } // namespace detail_sign
 
 /// Signs `payload` into a compact JWS (RFC 7515 §7.1) that carries it, as base64url or, with
@@ -118,10 +126,7 @@ inline result<std::string> signature_of(const signer& key, std::string_view prot
 /// errc::unencoded_payload_period (an unencoded payload containing '.': sign it detached), the signer's errors
 /// (errc::callback_failed when a signer of the caller's own throws).
 inline result<std::string> sign_compact(const signer& key, bytes_view payload, const signature_options& options = {}) {
-    if (!options.unprotected_members.empty() || options.alg != placement::protected_header ||
-        options.kid == placement::unprotected_header)
-        return errc::invalid_argument;
-    auto p = detail_sign::prepare(key, options);
+    auto p = detail_sign::prepare_compact(key, options);
     if (!p) return p.error();
     const std::string_view raw(reinterpret_cast<const char*>(payload.data()), payload.size());
     std::string part;
@@ -142,10 +147,7 @@ inline result<std::string> sign_compact(const signer& key, bytes_view payload, c
 /// errc::unencoded_payload_period.
 inline result<std::string> sign_detached(const signer& key, bytes_view payload,
                                          const signature_options& options = {}) {
-    if (!options.unprotected_members.empty() || options.alg != placement::protected_header ||
-        options.kid == placement::unprotected_header)
-        return errc::invalid_argument;
-    auto p = detail_sign::prepare(key, options);
+    auto p = detail_sign::prepare_compact(key, options);
     if (!p) return p.error();
     const std::string_view raw(reinterpret_cast<const char*>(payload.data()), payload.size());
     auto sig = detail_sign::signature_of(key, p->protected_b64,

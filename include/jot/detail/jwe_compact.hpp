@@ -51,6 +51,19 @@ public:
     std::size_t size() const noexcept { return n_; }
     bytes_view view() const noexcept { return {bytes_, n_}; }
 
+    /// Takes the key a key-management step recovered into `plain` when `recovered_size` is this CEK's size,
+    /// and sets `recovered`. A failed recovery (errc::decryption_failed) or a key of another size leaves the
+    /// random CEK in place, so that the content decryption fails like a bad tag (RFC 7516 §11.5). Errors: the
+    /// step's other errors.
+    result<void> take(const result<std::size_t>& recovered_size, const std::uint8_t* plain, bool& recovered) noexcept {
+        if (!recovered_size && recovered_size.error() != errc::decryption_failed) return recovered_size.error();
+        if (recovered_size && *recovered_size == n_) {
+            std::memcpy(bytes_, plain, n_);
+            recovered = true;
+        }
+        return {};
+    }
+
 private:
     std::uint8_t bytes_[64] = {};
     std::size_t n_;
@@ -354,21 +367,13 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
         wiped_buffer plain(static_cast<std::size_t>(EVP_PKEY_get_size(k.pkey.get())));
         auto n = rsa_oaep(k.pkey.get(), k.alg == key_management::rsa_oaep_256, true, encrypted_key.view(),
                           plain.data(), plain.size());
-        if (!n && n.error() != errc::decryption_failed) return n.error();
-        if (n && *n == cek.size()) {
-            std::memcpy(cek.data(), plain.data(), cek.size());
-            recovered = true;
-        }
+        if (auto r = cek.take(n, plain.data(), recovered); !r) return r.error();
         break;
     }
     case key_management_family::aes_kw: {
         wiped_buffer plain(encrypted_key.size());
         auto n = aes_unwrap(secret, encrypted_key.view(), plain.data());
-        if (!n && n.error() != errc::decryption_failed) return n.error();
-        if (n && *n == cek.size()) {
-            std::memcpy(cek.data(), plain.data(), cek.size());
-            recovered = true;
-        }
+        if (auto r = cek.take(n, plain.data(), recovered); !r) return r.error();
         break;
     }
     case key_management_family::aes_gcm_kw: {
@@ -398,11 +403,7 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
             !r)
             return r.error();
         auto n = aes_unwrap(kek.view(), encrypted_key.view(), plain.data());
-        if (!n && n.error() != errc::decryption_failed) return n.error();
-        if (n && *n == cek.size()) {
-            std::memcpy(cek.data(), plain.data(), cek.size());
-            recovered = true;
-        }
+        if (auto r = cek.take(n, plain.data(), recovered); !r) return r.error();
         break;
     }
     case key_management_family::ecdh: {
@@ -431,11 +432,7 @@ inline result<jwe_decrypted> jwe_decrypt(const jwe_key_data& k, const std::vecto
             if (auto r = concat_kdf(z->view(), to_string(k.alg), apu.view(), apv.view(), kek.data(), kek_len); !r)
                 return r.error();
             auto n = aes_unwrap(kek.view(), encrypted_key.view(), plain.data());
-            if (!n && n.error() != errc::decryption_failed) return n.error();
-            if (n && *n == cek.size()) {
-                std::memcpy(cek.data(), plain.data(), cek.size());
-                recovered = true;
-            }
+            if (auto r = cek.take(n, plain.data(), recovered); !r) return r.error();
         }
         break;
     }
