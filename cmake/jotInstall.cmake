@@ -28,6 +28,12 @@ if(TARGET jot_http)
 endif()
 # --- end jot::http
 
+# --- jot::boost_json: its own export set, loaded by jotConfig.cmake for find_package(jot COMPONENTS boost_json).
+if(TARGET jot_boost_json)
+    install(TARGETS jot_boost_json EXPORT jotBoostJsonTargets)
+    install(EXPORT jotBoostJsonTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")
+endif()
+
 configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/jotConfig.cmake.in"
     "${PROJECT_BINARY_DIR}/jotConfig.cmake" INSTALL_DESTINATION "${JOT_INSTALL_CMAKEDIR}")
 # 0.x releases may break the API at each minor version; from 1.0 on, a major version is the promise.

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ clang make pkg-config python3 libssl-dev nlohmann-json3-dev catch2 libbenchmark-dev libcli11-dev
-          libcpp-httplib-dev libhiredis-dev redis-server curl libcjose-dev libjansson-dev)
+          libcpp-httplib-dev libhiredis-dev redis-server curl libcjose-dev libjansson-dev libboost-json1.81-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -214,7 +214,7 @@ TEST_CASE("builder over ordered_json keeps member order in header and payload", 
     REQUIRE(t.has_value());
     std::vector<std::string> names;
     for (auto it = t->header.json().begin(); it != t->header.json().end(); ++it) names.push_back(it.key());
-    REQUIRE(names == std::vector<std::string>{"alg", "typ", "kid", "zz"});
+    REQUIRE(names == std::vector<std::string>{"alg", "kid", "typ", "zz"});
 }
 
 TEST_CASE("builder refuses infinite and NaN numbers instead of writing them as null", "[builder][negative]") {

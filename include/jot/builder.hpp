@@ -60,19 +60,6 @@ bool registered_claim_type_ok(std::string_view name, const Json& value) {
     return !c || check_claim_type(value, c->type) == errc{};
 }
 
-/// True when Json objects keep their members sorted by name (nlohmann::json), false when they keep insertion
-/// order (nlohmann::ordered_json); worked out once per Json type.
-template <class Json>
-bool object_members_sorted() {
-    static const bool sorted = [] {
-        Json probe = Json::object();
-        probe["b"] = nullptr;
-        probe["a"] = nullptr;
-        return probe.begin().key() == "a";
-    }();
-    return sorted;
-}
-
 } // namespace detail
 
 /// Signs a header and payload given as exact octets, for callers that must control every byte (test vectors,
@@ -82,9 +69,8 @@ bool object_members_sorted() {
 inline result<std::string> sign_compact(std::string_view header_json, bytes_view payload, const signer& key) {
     auto h = detail::parse_object<nlohmann::json>(header_json, 32);
     if (!h) return h.error();
-    auto alg = h->find("alg");
-    if (alg == h->end() || !alg->is_string() || alg->get_ref<const std::string&>() != to_string(key.alg()))
-        return errc::key_algorithm_mismatch;
+    std::string_view alg;
+    if (!detail::find_string_member(*h, "alg", alg) || alg != to_string(key.alg())) return errc::key_algorithm_mismatch;
     std::string out;
     out.reserve(base64url::encoded_size(header_json.size()) + base64url::encoded_size(payload.size()) +
                 base64url::encoded_size(key.max_signature_size()) + 2);
@@ -103,6 +89,8 @@ template <class Json = nlohmann::json, class Clock = std::chrono::system_clock>
 class basic_builder {
     static_assert(detail::is_jot_clock<Clock>::value,
                   "a jot clock needs now() returning a std::chrono::system_clock time point");
+    static_assert(detail::is_json_backend<Json>::value, "basic_builder needs a JSON backend (json_traits.hpp)");
+    using traits = json_traits<Json>;
 
 public:
     using json_type = Json;
@@ -111,17 +99,17 @@ public:
     explicit basic_builder(Clock clock) : clock_(std::move(clock)) {}
 
     /// "iss" (RFC 7519 §4.1.1).
-    basic_builder& issuer(std::string v) { return set("iss", Json(std::move(v))); }
+    basic_builder& issuer(const std::string& v) { return set("iss", traits::make_string(v)); }
     /// "sub" (RFC 7519 §4.1.2).
-    basic_builder& subject(std::string v) { return set("sub", Json(std::move(v))); }
+    basic_builder& subject(const std::string& v) { return set("sub", traits::make_string(v)); }
     /// "jti" (RFC 7519 §4.1.7).
-    basic_builder& id(std::string v) { return set("jti", Json(std::move(v))); }
+    basic_builder& id(const std::string& v) { return set("jti", traits::make_string(v)); }
     /// "aud" as a single string (RFC 7519 §4.1.3).
-    basic_builder& audience(std::string v) { return set("aud", Json(std::move(v))); }
+    basic_builder& audience(const std::string& v) { return set("aud", traits::make_string(v)); }
     /// "aud" as an array of strings.
-    basic_builder& audience(std::vector<std::string> v) {
-        Json a = Json::array();
-        for (auto& s : v) a.push_back(Json(std::move(s)));
+    basic_builder& audience(const std::vector<std::string>& v) {
+        Json a = traits::make_array();
+        for (const auto& s : v) traits::push_back(a, traits::make_string(s));
         return set("aud", std::move(a));
     }
     basic_builder& audience(std::initializer_list<std::string> v) {
@@ -162,9 +150,9 @@ public:
     }
 
     /// Header "typ" (RFC 7515 §4.1.9); "JWT" unless set, e.g. "at+jwt" for RFC 9068 access tokens.
-    basic_builder& type(std::string v) { return header_member("typ", Json(std::move(v))); }
+    basic_builder& type(const std::string& v) { return header_member("typ", traits::make_string(v)); }
     /// Header "cty" (RFC 7515 §4.1.10).
-    basic_builder& content_type(std::string v) { return header_member("cty", Json(std::move(v))); }
+    basic_builder& content_type(const std::string& v) { return header_member("cty", traits::make_string(v)); }
     /// Any other header member. "alg" and "kid" come from the key: naming them is errc::reserved_header_member.
     /// A registered member (detail::registered_header_members) of the wrong JSON type is
     /// errc::header_member_wrong_type, an infinite or NaN number errc::number_not_finite. Reported by sign().
@@ -177,7 +165,7 @@ public:
             if (!deferred_ && !detail::has_header_member_type(value, m->type))
                 deferred_ = make_error_code(errc::header_member_wrong_type);
         if (!deferred_ && !detail::json_numbers_finite(value)) deferred_ = make_error_code(errc::number_not_finite);
-        header_[std::move(name)] = std::move(value);
+        traits::set_member(header_, name, std::move(value));
         return *this;
     }
 
@@ -214,14 +202,15 @@ private:
     static constexpr std::size_t initial_text_capacity = 512;
 
     /// Writes the JOSE header: "alg" and "kid" from the key, "typ" ("JWT" unless set), then the members set
-    /// by hand. Without hand-set members other than a string "typ", and with members kept sorted, the text
-    /// is written directly ({"alg","kid","typ"} is dump()'s order); otherwise through a header object.
-    /// False when a string is not UTF-8.
+    /// by hand. Without hand-set members other than a string "typ", the text is written directly; otherwise
+    /// through a header object filled in the same order, so a backend that keeps insertion order writes the
+    /// same {"alg","kid","typ"} start. False when a string is not UTF-8.
     bool write_header(const signer& key, std::string& out) const {
         const std::string_view kid = key.key_id();
-        const auto typ_it = header_.find("typ");
-        const bool typ_only = header_.empty() || (header_.size() == 1 && typ_it != header_.end() && typ_it->is_string());
-        if (typ_only && detail::object_members_sorted<Json>()) {
+        const Json* typ_member = traits::find(header_, "typ");
+        const std::size_t members = traits::size(header_);
+        const bool typ_only = members == 0 || (members == 1 && typ_member && detail::json_is_string(*typ_member));
+        if (typ_only) {
             out.append("{\"alg\":");
             detail::write_json_string(to_string(key.alg()), out);
             if (!kid.empty()) {
@@ -229,18 +218,19 @@ private:
                 if (!detail::write_json_string(kid, out)) return false;
             }
             out.append(",\"typ\":");
-            const std::string_view typ =
-                typ_it == header_.end() ? std::string_view("JWT")
-                                        : std::string_view(typ_it->template get_ref<const typename Json::string_t&>());
+            const std::string_view typ = typ_member ? detail::json_string(*typ_member) : std::string_view("JWT");
             if (!detail::write_json_string(typ, out)) return false;
             out.push_back('}');
             return true;
         }
-        Json h = Json::object();
-        h["alg"] = Json(std::string(to_string(key.alg())));
-        if (typ_it == header_.end()) h["typ"] = "JWT";
-        if (!kid.empty()) h["kid"] = Json(std::string(kid));
-        for (auto it = header_.begin(); it != header_.end(); ++it) h[it.key()] = it.value();
+        Json h = traits::make_object();
+        traits::set_member(h, "alg", traits::make_string(to_string(key.alg())));
+        if (!kid.empty()) traits::set_member(h, "kid", traits::make_string(kid));
+        if (!typ_member) traits::set_member(h, "typ", traits::make_string("JWT"));
+        traits::for_each_member(header_, [&h](std::string_view name, const Json& v) {
+            traits::set_member(h, name, v);
+            return true;
+        });
         return detail::write_json(h, out);
     }
 
@@ -265,7 +255,7 @@ private:
 
     Clock clock_{};
     basic_claims<Json> claims_;
-    Json header_ = Json::object();
+    Json header_ = traits::make_object();
     std::error_code deferred_;
 };
 

@@ -28,7 +28,8 @@ template <class Json>
 class token_data;
 } // namespace detail
 
-/// A JWT claim set over any nlohmann::basic_json specialisation (use `jot::claims` for nlohmann::json).
+/// A JWT claim set over a JSON backend (json_traits.hpp; `jot::claims` is nlohmann::json's, and
+/// `jot::boost_json::claims` Boost.JSON's).
 /// Reading is non-throwing: an absent claim is errc::claim_missing and a claim of the wrong JSON type
 /// errc::claim_wrong_type; the two are never confused (an "exp" string is not a missing "exp").
 ///
@@ -45,10 +46,10 @@ public:
     using json_type = Json;
 
     /// An empty claim set.
-    basic_claims() : json_(Json::object()) {}
+    basic_claims() : json_(json_traits<Json>::make_object()) {}
     /// Wraps a JSON object. Errors: errc::json_not_object when `obj` is not an object.
     static result<basic_claims> from_json(Json obj) {
-        if (!obj.is_object()) return errc::json_not_object;
+        if (!detail::json_is_object(obj)) return errc::json_not_object;
         return basic_claims(std::move(obj), 0);
     }
 
@@ -136,8 +137,8 @@ public:
 
     /// Any claim as a T: std::string, std::string_view (pointing into this claim set), bool, an integer
     /// (range-checked, never truncated), a floating-point number, numeric_date, std::vector<std::string>,
-    /// the Json type itself, or a caller's own type read by nlohmann's from_json (a throw from it is
-    /// claim_wrong_type). Errors: claim_missing, claim_wrong_type, numeric_date_out_of_range.
+    /// the Json type itself, or a caller's own type read by the backend's own conversion (nlohmann's
+    /// from_json, Boost.JSON's value_to; a throw from it is claim_wrong_type). Errors: claim_missing, claim_wrong_type, numeric_date_out_of_range.
     template <class T>
     result<T> get(std::string_view name) const {
         if constexpr (detail::reads_from_text<T>::value) {
@@ -159,7 +160,7 @@ public:
         if constexpr (detail::reads_from_text<T>::value || std::is_same<T, Json>::value) {
             return detail::json_as<T>(*v, errc::claim_wrong_type);
         } else {
-            return detail::call_user_code([v]() -> result<T> { return v->template get<T>(); },
+            return detail::call_user_code([v]() -> result<T> { return json_traits<Json>::template to<T>(*v); },
                                           []() -> result<T> { return errc::claim_wrong_type; });
         }
     }
@@ -167,12 +168,12 @@ public:
     /// Sets (or replaces) a claim. No check is made here; the builder checks registered claims' types.
     void set(std::string name, Json value) {
         own_dom();
-        json_[std::move(name)] = std::move(value);
+        json_traits<Json>::set_member(json_, name, std::move(value));
     }
     /// Removes a claim; true when it was present.
     bool erase(std::string_view name) {
         own_dom();
-        return json_.erase(typename Json::string_t(name)) > 0;
+        return json_traits<Json>::erase_member(json_, name);
     }
 
     /// Checks that every registered claim present has its registered type (detail::registered_claims): iss,
@@ -225,18 +226,18 @@ private:
         const Json* v = find("aud");
         if (!v) return errc::claim_missing;
         std::vector<std::string_view> out;
-        if (v->is_string()) {
-            const auto& s = v->template get_ref<const typename Json::string_t&>();
-            out.emplace_back(s.data(), s.size());
+        if (detail::json_is_string(*v)) {
+            out.push_back(detail::json_string(*v));
             return out;
         }
-        if (!v->is_array()) return errc::claim_wrong_type;
-        out.reserve(v->size());
-        for (const auto& e : *v) {
-            if (!e.is_string()) return errc::claim_wrong_type;
-            const auto& s = e.template get_ref<const typename Json::string_t&>();
-            out.emplace_back(s.data(), s.size());
-        }
+        if (!detail::json_is_array(*v)) return errc::claim_wrong_type;
+        out.reserve(json_traits<Json>::size(*v));
+        const bool strings = detail::json_all_of(*v, [&out](const Json& e) {
+            if (!detail::json_is_string(e)) return false;
+            out.push_back(detail::json_string(e));
+            return true;
+        });
+        if (!strings) return errc::claim_wrong_type;
         return out;
     }
 

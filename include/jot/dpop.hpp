@@ -151,12 +151,11 @@ template <class Json>
 result<std::string_view> confirmation_thumbprint(const basic_verified_token<Json>& access_token) {
     const Json* cnf = access_token.claims().find("cnf");
     if (!cnf) return errc::dpop_token_unbound;
-    if (!cnf->is_object()) return errc::claim_wrong_type;
+    if (!jot::detail::json_is_object(*cnf)) return errc::claim_wrong_type;
     const Json* jkt = jot::detail::find_member(*cnf, "jkt");
     if (!jkt) return errc::dpop_token_unbound;
-    if (!jkt->is_string()) return errc::claim_wrong_type;
-    const auto& s = jkt->template get_ref<const typename Json::string_t&>();
-    return std::string_view(s.data(), s.size());
+    if (!jot::detail::json_is_string(*jkt)) return errc::claim_wrong_type;
+    return jot::detail::json_string(*jkt);
 }
 
 /// Refuses a DPoP-bound access token presented with the Bearer scheme (RFC 9449 §7.2: the binding would
@@ -164,7 +163,7 @@ result<std::string_view> confirmation_thumbprint(const basic_verified_token<Json
 template <class Json>
 result<void> check_presented_as_bearer(const basic_verified_token<Json>& access_token) {
     const Json* cnf = access_token.claims().find("cnf");
-    if (cnf && cnf->is_object() && jot::detail::find_member(*cnf, "jkt")) return errc::dpop_token_as_bearer;
+    if (cnf && jot::detail::find_member(*cnf, "jkt")) return errc::dpop_token_as_bearer;
     return {};
 }
 

@@ -16,7 +16,7 @@
 
 namespace jot {
 
-/// A JOSE header over any nlohmann::basic_json specialisation (use `jot::header` for nlohmann::json).
+/// A JOSE header over a JSON backend (json_traits.hpp; `jot::header` is nlohmann::json's).
 /// Reading is non-throwing: errc::header_member_missing for an absent member, errc::header_invalid_member
 /// for one of the wrong type.
 template <class Json = nlohmann::json>
@@ -24,10 +24,10 @@ class basic_header {
 public:
     using json_type = Json;
 
-    basic_header() : json_(Json::object()) {}
+    basic_header() : json_(json_traits<Json>::make_object()) {}
     /// Wraps a JSON object. Errors: errc::json_not_object.
     static result<basic_header> from_json(Json obj) {
-        if (!obj.is_object()) return errc::json_not_object;
+        if (!detail::json_is_object(obj)) return errc::json_not_object;
         return basic_header(std::move(obj), 0);
     }
 
@@ -47,13 +47,14 @@ public:
     result<std::vector<std::string_view>> critical() const {
         const Json* v = find("crit");
         if (!v) return errc::header_member_missing;
-        if (!v->is_array()) return errc::header_invalid_member;
+        if (!detail::json_is_array(*v)) return errc::header_invalid_member;
         std::vector<std::string_view> out;
-        for (const auto& e : *v) {
-            if (!e.is_string()) return errc::header_invalid_member;
-            const auto& s = e.template get_ref<const typename Json::string_t&>();
-            out.emplace_back(s.data(), s.size());
-        }
+        const bool strings = detail::json_all_of(*v, [&out](const Json& e) {
+            if (!detail::json_is_string(e)) return false;
+            out.push_back(detail::json_string(e));
+            return true;
+        });
+        if (!strings) return errc::header_invalid_member;
         return out;
     }
 
@@ -65,7 +66,7 @@ public:
         return detail::json_as<T>(*v, errc::header_invalid_member);
     }
 
-    void set(std::string name, Json value) { json_[std::move(name)] = std::move(value); }
+    void set(std::string name, Json value) { json_traits<Json>::set_member(json_, name, std::move(value)); }
 
     /// Checks the registered members' types (detail::registered_header_members): "alg" required and a string;
     /// typ, cty, kid, jku, x5u, x5t, x5t#S256 strings; "jwk" an object; "x5c" a non-empty array of base64

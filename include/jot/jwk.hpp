@@ -30,13 +30,9 @@ namespace jot {
 
 namespace detail::jwk {
 
-/// A JSON value type shaped like nlohmann::basic_json (is_object(), is_string(), string_t, ...).
-template <class T, class = void>
-struct is_json_value : std::false_type {};
+/// A JSON value of a backend jot has an adaptor for (json_traits.hpp), not JSON text.
 template <class T>
-struct is_json_value<T, std::void_t<typename T::string_t, decltype(std::declval<const T&>().is_object()),
-                                    decltype(std::declval<const T&>().is_string()),
-                                    decltype(std::declval<const T&>().is_array())>> : std::true_type {};
+using is_json_value = is_json_backend<T>;
 
 /// What the caller will do with the key, checked against "use" and "key_ops".
 enum class operation { sign, verify, sign_and_verify };
@@ -53,23 +49,24 @@ inline constexpr std::size_t max_hmac_secret_octets = 8192;
 template <class Json>
 result<void> check_intent(const Json& jwk, operation op) {
     if (const Json* use = find_member(jwk, "use")) {
-        if (!use->is_string()) return errc::key_invalid;
-        if (use->template get_ref<const typename Json::string_t&>() != "sig") return errc::key_use_mismatch;
+        if (!json_is_string(*use)) return errc::key_invalid;
+        if (json_string(*use) != "sig") return errc::key_use_mismatch;
     }
     if (const Json* ops = find_member(jwk, "key_ops")) {
-        if (!ops->is_array()) return errc::key_invalid;
+        if (!json_is_array(*ops)) return errc::key_invalid;
         std::vector<std::string_view> seen;
         bool sign = false, verify = false;
-        for (const auto& o : *ops) {
-            if (!o.is_string()) return errc::key_invalid;
-            const auto& s = o.template get_ref<const typename Json::string_t&>();
-            const std::string_view v(s.data(), s.size());
+        const bool distinct_strings = json_all_of(*ops, [&](const Json& o) {
+            if (!json_is_string(o)) return false;
+            const std::string_view v = json_string(o);
             for (std::string_view earlier : seen)
-                if (earlier == v) return errc::key_invalid; // RFC 7517 §4.3: no duplicate values
+                if (earlier == v) return false; // RFC 7517 §4.3: no duplicate values
             seen.push_back(v);
             sign = sign || v == "sign";
             verify = verify || v == "verify";
-        }
+            return true;
+        });
+        if (!distinct_strings) return errc::key_invalid;
         const bool allowed = op == operation::sign     ? sign
                              : op == operation::verify ? verify
                                                        : sign || verify;
@@ -101,9 +98,8 @@ template <class Json>
 result<algorithm> choose_algorithm(const Json& jwk, key_type kty, const curve* c, std::optional<algorithm> requested) {
     std::optional<algorithm> declared;
     if (const Json* a = find_member(jwk, "alg")) {
-        if (!a->is_string()) return errc::key_invalid;
-        const auto& s = a->template get_ref<const typename Json::string_t&>();
-        auto parsed = algorithm_from_string(std::string_view(s.data(), s.size()));
+        if (!json_is_string(*a)) return errc::key_invalid;
+        auto parsed = algorithm_from_string(json_string(*a));
         if (!parsed) return errc::key_algorithm_mismatch; // e.g. "RSA-OAEP", "A128KW", "none"
         declared = *parsed;
     }
@@ -122,9 +118,8 @@ template <class Json>
 result<std::string> read_kid(const Json& jwk) {
     const Json* k = find_member(jwk, "kid");
     if (!k) return std::string();
-    if (!k->is_string()) return errc::key_invalid;
-    const auto& s = k->template get_ref<const typename Json::string_t&>();
-    return std::string(s.data(), s.size());
+    if (!json_is_string(*k)) return errc::key_invalid;
+    return std::string(json_string(*k));
 }
 
 /// What every import checks before any key material is read.
@@ -137,7 +132,7 @@ struct import_plan {
 /// intent, the algorithm and the "kid". Errors: see public_key_from_jwk.
 template <class Json>
 result<import_plan> plan_asymmetric(const Json& jwk, operation op, std::optional<algorithm> requested) {
-    if (!jwk.is_object()) return errc::key_invalid;
+    if (!json_is_object(jwk)) return errc::key_invalid;
     auto kty = read_key_type(jwk);
     if (!kty) return kty.error();
     if (*kty == key_type::oct) return errc::key_algorithm_mismatch;
@@ -258,7 +253,7 @@ result<hmac_key> hmac_key_from_jwk(const Json& jwk, std::optional<algorithm> alg
     static_assert(detail::jwk::is_json_value<Json>::value,
                   "hmac_key_from_jwk takes a parsed JSON object (e.g. nlohmann::json), not JSON text");
     using namespace detail::jwk;
-    if (!jwk.is_object()) return errc::key_invalid;
+    if (!detail::json_is_object(jwk)) return errc::key_invalid;
     auto kty = read_key_type(jwk);
     if (!kty) return kty.error();
     if (*kty != key_type::oct) return errc::key_algorithm_mismatch;
@@ -267,9 +262,8 @@ result<hmac_key> hmac_key_from_jwk(const Json& jwk, std::optional<algorithm> alg
     if (!chosen) return chosen.error();
     auto kid = read_kid(jwk);
     if (!kid) return kid.error();
-    const Json* k = detail::find_member(jwk, "k");
-    if (k && k->is_string() && k->template get_ref<const typename Json::string_t&>().empty())
-        return errc::key_too_short;
+    std::string_view k;
+    if (detail::find_string_member(jwk, "k", k) && k.empty()) return errc::key_too_short;
     auto secret = read_octets(jwk, "k", max_hmac_secret_octets);
     if (!secret) return secret.error();
     return hmac_key::create(*chosen, secret->view(), std::move(*kid));
@@ -284,11 +278,12 @@ result<Json> to_jwk(const public_key& key) {
     static_assert(detail::jwk::is_json_value<Json>::value, "to_jwk produces a JSON type like nlohmann::json");
     auto members = detail::jwk::public_members(key.native_handle());
     if (!members) return members.error();
-    Json out = Json::object();
-    for (auto& [name, value] : *members) out[name] = std::move(value);
-    out["alg"] = std::string(to_string(key.alg()));
-    if (!key.key_id().empty()) out["kid"] = std::string(key.key_id());
-    out["use"] = std::string("sig");
+    using traits = json_traits<Json>;
+    Json out = traits::make_object();
+    for (auto& [name, value] : *members) traits::set_member(out, name, traits::make_string(value));
+    traits::set_member(out, "alg", traits::make_string(to_string(key.alg())));
+    if (!key.key_id().empty()) traits::set_member(out, "kid", traits::make_string(key.key_id()));
+    traits::set_member(out, "use", traits::make_string("sig"));
     return out;
 }
 
@@ -298,12 +293,13 @@ result<Json> to_jwk(const public_key& key) {
 template <class Json = nlohmann::json>
 result<Json> to_jwk(const hmac_key& key) {
     static_assert(detail::jwk::is_json_value<Json>::value, "to_jwk produces a JSON type like nlohmann::json");
-    Json out = Json::object();
-    out["kty"] = std::string(detail::jwk_name(detail::jwk_key_type::oct));
-    out["k"] = base64url::encode(key.secret());
-    out["alg"] = std::string(to_string(key.alg()));
-    if (!key.key_id().empty()) out["kid"] = std::string(key.key_id());
-    out["use"] = std::string("sig");
+    using traits = json_traits<Json>;
+    Json out = traits::make_object();
+    traits::set_member(out, "kty", traits::make_string(detail::jwk_name(detail::jwk_key_type::oct)));
+    traits::set_member(out, "k", traits::make_string(base64url::encode(key.secret())));
+    traits::set_member(out, "alg", traits::make_string(to_string(key.alg())));
+    if (!key.key_id().empty()) traits::set_member(out, "kid", traits::make_string(key.key_id()));
+    traits::set_member(out, "use", traits::make_string("sig"));
     return out;
 }
 
@@ -320,7 +316,7 @@ result<std::string> jwk_thumbprint(const Json& jwk) {
     static_assert(detail::jwk::is_json_value<Json>::value,
                   "jwk_thumbprint takes a parsed JSON object (e.g. nlohmann::json) or a jot::public_key");
     using namespace detail::jwk;
-    if (!jwk.is_object()) return errc::key_invalid;
+    if (!detail::json_is_object(jwk)) return errc::key_invalid;
     auto kty = read_key_type(jwk);
     if (!kty) return kty.error();
     std::vector<std::pair<std::string, std::string>> m;
@@ -331,9 +327,8 @@ result<std::string> jwk_thumbprint(const Json& jwk) {
         return {};
     };
     auto add_crv = [&]() -> result<void> {
-        const Json* c = detail::find_member(jwk, "crv");
-        if (!c || !c->is_string()) return errc::key_invalid;
-        const auto& s = c->template get_ref<const typename Json::string_t&>();
+        std::string_view s;
+        if (!detail::find_string_member(jwk, "crv", s)) return errc::key_invalid;
         // Registered curve names need no JSON escaping; anything else could not be hashed canonically as is.
         if (s.empty()) return errc::key_invalid;
         for (char ch : s)

@@ -86,14 +86,14 @@ public:
     /// types) is fine. Errors: errc::key_set_invalid (not an object, or no "keys" array).
     template <class Json>
     static result<jwk_set> from_json(const Json& doc, const jwk_set_options& options = {}) {
-        if (!doc.is_object()) return errc::key_set_invalid;
         const Json* keys = detail::find_member(doc, "keys");
-        if (!keys || !keys->is_array()) return errc::key_set_invalid;
+        if (!keys || !detail::json_is_array(*keys)) return errc::key_set_invalid;
         jwk_set out;
         std::size_t index = 0;
-        for (const auto& jwk : *keys) {
+        detail::json_all_of(*keys, [&](const Json& jwk) {
             out.add(jwk, index++, options);
-        }
+            return true;
+        });
         out.drop_ambiguous_kids();
         return out;
     }
@@ -113,7 +113,8 @@ public:
     /// Errors: errc::key_invalid, errc::crypto_failure.
     template <class Json = nlohmann::json>
     result<Json> to_json() const {
-        Json arr = Json::array();
+        using traits = json_traits<Json>;
+        Json arr = traits::make_array();
         for (std::size_t i = 0, end = 0; i < keys_.size(); i = end) {
             // The keys of one source JWK are consecutive.
             for (end = i + 1; end < keys_.size() && sources_[end].source == sources_[i].source;) ++end;
@@ -122,12 +123,12 @@ public:
             for (std::size_t k = i; k < (whole ? i + 1 : end); ++k) {
                 auto j = to_jwk<Json>(*sources_[k].pub);
                 if (!j) return j.error();
-                if (whole && sources_[i].made != 1) j->erase("alg");
-                arr.push_back(std::move(*j));
+                if (whole && sources_[i].made != 1) traits::erase_member(*j, "alg");
+                traits::push_back(arr, std::move(*j));
             }
         }
-        Json doc = Json::object();
-        doc["keys"] = std::move(arr);
+        Json doc = traits::make_object();
+        traits::set_member(doc, "keys", std::move(arr));
         return doc;
     }
 
@@ -144,16 +145,16 @@ private:
 
     template <class Json>
     void add(const Json& jwk, std::size_t index, const jwk_set_options& options) {
+        std::string_view kid_member;
         std::string kid;
-        if (const Json* k = jwk.is_object() ? detail::find_member(jwk, "kid") : nullptr; k && k->is_string())
-            kid = k->template get_ref<const typename Json::string_t&>();
+        if (detail::find_string_member(jwk, "kid", kid_member)) kid = std::string(kid_member);
         auto skip = [&](std::error_code why) { skipped_.push_back(skipped_key{index, kid, why}); };
         if (index >= options.max_keys) return skip(errc::too_many_keys);
         note_declared_claim(jwk, index, kid);
-        if (!jwk.is_object()) return skip(errc::key_invalid);
+        if (!detail::json_is_object(jwk)) return skip(errc::key_invalid);
 
-        const Json* kty = detail::find_member(jwk, "kty");
-        const bool symmetric = kty && kty->is_string() && kty->template get_ref<const typename Json::string_t&>() == "oct";
+        std::string_view kty;
+        const bool symmetric = detail::find_string_member(jwk, "kty", kty) && kty == "oct";
         if (symmetric && !options.allow_symmetric) return skip(errc::key_algorithm_mismatch);
         // A JWK Set is published (RFC 7517 §5; a jwks_uri is world-readable): a private key in it is a leak to
         // report, and never a key to use, even though its public half would verify.
@@ -222,12 +223,12 @@ private:
     // ambiguous as with two good ones.
     template <class Json>
     void note_declared_claim(const Json& jwk, std::size_t index, const std::string& kid) {
-        if (kid.empty() || !jwk.is_object()) return;
+        if (kid.empty() || !detail::json_is_object(jwk)) return;
         if (const Json* use = detail::find_member(jwk, "use"))
-            if (!use->is_string() || use->template get_ref<const typename Json::string_t&>() != "sig") return;
-        const Json* a = detail::find_member(jwk, "alg");
-        if (!a || !a->is_string()) return;
-        auto alg = algorithm_from_string(a->template get_ref<const typename Json::string_t&>());
+            if (!detail::json_is_string(*use) || detail::json_string(*use) != "sig") return;
+        std::string_view a;
+        if (!detail::find_string_member(jwk, "alg", a)) return;
+        auto alg = algorithm_from_string(a);
         if (alg) declared_.push_back(declared_claim{index, kid, *alg});
     }
 

@@ -90,7 +90,7 @@ std::error_code check_hash_claim(const basic_header<Json>& h, const basic_claims
 template <class Json, class Clock>
 basic_verifier_builder<Json, Clock>& id_token(basic_verifier_builder<Json, Clock>& b, id_token_options o) {
     b.expect_issuer(o.issuer).expect_audience(o.client_id).require_claim("sub").require_claim("iat");
-    if (!o.nonce.empty()) b.expect_claim("nonce", Json(o.nonce));
+    if (!o.nonce.empty()) b.expect_claim("nonce", json_traits<Json>::make_string(o.nonce));
     b.expect_token([o = std::move(o)](const basic_header<Json>& h, const basic_claims<Json>& c) -> std::error_code {
         auto aud = c.audience();
         if (!aud) return aud.error();

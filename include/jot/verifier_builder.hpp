@@ -122,7 +122,7 @@ public:
                                                                              const basic_claims<Json>& c) {
             const Json* v = c.find(name);
             if (!v) return make_error_code(errc::claim_missing);
-            return *v == value ? std::error_code() : make_error_code(errc::claim_mismatch);
+            return json_traits<Json>::equal(*v, value) ? std::error_code() : make_error_code(errc::claim_mismatch);
         });
         return *this;
     }

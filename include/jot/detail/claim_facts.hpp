@@ -130,8 +130,8 @@ public:
         auto text = [&c](const char* name, member_state& state) -> std::string_view {
             const Json* v = c.find(name);
             if (!v) return {};
-            state = v->is_string() ? member_state::valid : member_state::wrong_type;
-            return v->is_string() ? std::string_view(v->template get_ref<const typename Json::string_t&>()) : "";
+            state = json_is_string(*v) ? member_state::valid : member_state::wrong_type;
+            return json_string(*v);
         };
         const std::string_view iss = text("iss", f.iss), sub = text("sub", f.sub);
         f.jti_value = text("jti", f.jti);
@@ -152,9 +152,9 @@ public:
 private:
     static date_claim date(const scanned_value& v) {
         switch (v.type) {
-        case scanned_value::kind::number_unsigned: return date_of(Json(v.unsigned_value));
-        case scanned_value::kind::number_integer: return date_of(Json(v.integer_value));
-        case scanned_value::kind::number_float: return date_of(Json(v.float_value));
+        case scanned_value::kind::number_unsigned: return date_of(json_traits<Json>::make_unsigned(v.unsigned_value));
+        case scanned_value::kind::number_integer: return date_of(json_traits<Json>::make_integer(v.integer_value));
+        case scanned_value::kind::number_float: return date_of(json_traits<Json>::make_double(v.float_value));
         default: {
             date_claim d;
             d.present = true;

@@ -97,33 +97,41 @@ inline bool json_name_equals(std::string_view token, std::string_view name) {
     return raw.find('\\') != std::string_view::npos && decode_json_string(token) == name;
 }
 
-/// The text of the top-level member `name` of `object` (verified claim-set text), as it is written; false
-/// when there is no such member.
-inline bool find_json_member(std::string_view object, std::string_view name, std::string_view& value) {
+/// Calls `f(name_token, value_text)` for each member of the object token `object` (verified text), in the
+/// order written; stops with false when `f` does.
+template <class F>
+bool for_each_json_member(std::string_view object, F&& f) {
     const char* const end = object.data() + object.size();
     const char* p = skip_json_ws(object.data(), end);
-    if (p == end || *p != '{') return false;
+    if (p == end || *p != '{') return true;
     ++p;
     for (;;) {
         p = skip_json_ws(p, end);
-        if (p == end || *p != '"') return false; // '}': the end of the object
+        if (p == end || *p != '"') return true; // '}': the end of the object
         const char* const key = p;
         p = skip_json_string(p, end);
         const std::string_view key_token(key, static_cast<std::size_t>(p - key));
         p = skip_json_ws(p, end);
-        if (p == end || *p != ':') return false;
+        if (p == end || *p != ':') return true;
         p = skip_json_ws(p + 1, end);
-        if (p == end) return false;
+        if (p == end) return true;
         const char* const v = p;
         p = skip_json_value(p, end);
-        if (json_name_equals(key_token, name)) {
-            value = std::string_view(v, static_cast<std::size_t>(p - v));
-            return true;
-        }
+        if (!f(key_token, std::string_view(v, static_cast<std::size_t>(p - v)))) return false;
         p = skip_json_ws(p, end);
-        if (p == end || *p != ',') return false;
+        if (p == end || *p != ',') return true;
         ++p;
     }
+}
+
+/// The text of the top-level member `name` of `object` (verified claim-set text), as it is written; false
+/// when there is no such member.
+inline bool find_json_member(std::string_view object, std::string_view name, std::string_view& value) {
+    return !for_each_json_member(object, [&](std::string_view key_token, std::string_view v) {
+        if (!json_name_equals(key_token, name)) return true;
+        value = v;
+        return false;
+    });
 }
 
 /// Calls `f(element_text)` for each element of the array token `array`; stops with false when `f` does.
@@ -150,16 +158,12 @@ inline std::size_t count_json_elements(std::string_view array) {
     return n;
 }
 
-/// One scalar from the text, with the part of nlohmann::basic_json's interface that json_as and
-/// numeric_date_from_json use for booleans and numbers; so a typed read from text applies the very rules
-/// (range checks, NumericDate bounds, the error codes) that a read from the DOM applies.
+/// One scalar from the text, read through json_traits<scanned_scalar> (below) by json_as and
+/// numeric_date_from_json; so a typed read from text applies the very rules (range checks, NumericDate bounds,
+/// the error codes) that a read from the DOM applies.
 class scanned_scalar {
 public:
-    using number_integer_t = std::int64_t;
-    using number_unsigned_t = std::uint64_t;
-    using number_float_t = double;
-
-    /// Reads a literal or number token; any other value (string, object, array, null) is none of the kinds.
+    /// Reads a literal or number token; any other value (string, object, array, null) is of json_kind::other.
     explicit scanned_scalar(std::string_view token) noexcept {
         const char* p = token.data();
         const char* const end = p + token.size();
@@ -172,32 +176,38 @@ public:
         }
     }
 
-    bool is_boolean() const noexcept { return is(scanned_value::kind::boolean); }
-    bool is_number_unsigned() const noexcept { return is(scanned_value::kind::number_unsigned); }
-    /// As nlohmann's: true for unsigned integers too.
-    bool is_number_integer() const noexcept {
-        return is_number_unsigned() || is(scanned_value::kind::number_integer);
-    }
-    bool is_number_float() const noexcept { return is(scanned_value::kind::number_float); }
-    bool is_number() const noexcept { return is_number_integer() || is_number_float(); }
-
-    /// The value converted as nlohmann's get<T>() converts a number or a boolean (a static_cast).
-    template <class T>
-    T get() const noexcept {
+    json_kind kind() const noexcept {
+        if (!known_) return json_kind::other;
         switch (v_.type) {
-        case scanned_value::kind::boolean: return static_cast<T>(v_.boolean);
-        case scanned_value::kind::number_unsigned: return static_cast<T>(v_.unsigned_value);
-        case scanned_value::kind::number_integer: return static_cast<T>(v_.integer_value);
-        case scanned_value::kind::number_float: return static_cast<T>(v_.float_value);
-        default: return T{};
+        case scanned_value::kind::boolean: return json_kind::boolean;
+        case scanned_value::kind::number_unsigned: return json_kind::number_unsigned;
+        case scanned_value::kind::number_integer: return json_kind::number_integer;
+        case scanned_value::kind::number_float: return json_kind::number_float;
+        default: return json_kind::other;
         }
     }
+    const scanned_value& value() const noexcept { return v_; }
 
 private:
-    bool is(scanned_value::kind k) const noexcept { return known_ && v_.type == k; }
     scanned_value v_;
     bool known_ = false;
 };
+
+} // namespace jot::detail
+
+namespace jot {
+/// The scalar reads of a scanned_scalar: the part of the adaptor that json_as uses for booleans and numbers.
+template <>
+struct json_traits<detail::scanned_scalar> {
+    static json_kind kind(const detail::scanned_scalar& v) noexcept { return v.kind(); }
+    static bool as_bool(const detail::scanned_scalar& v) noexcept { return v.value().boolean; }
+    static std::uint64_t as_unsigned(const detail::scanned_scalar& v) noexcept { return v.value().unsigned_value; }
+    static std::int64_t as_integer(const detail::scanned_scalar& v) noexcept { return v.value().integer_value; }
+    static double as_double(const detail::scanned_scalar& v) noexcept { return v.value().float_value; }
+};
+} // namespace jot
+
+namespace jot::detail {
 
 /// The types a claim set reads from its text without a DOM (std::string_view and the audience's list of
 /// views are read there too, but fall back to the DOM for a string with escapes: basic_claims does that).

@@ -42,13 +42,11 @@ inline const registered_claim* find_registered_claim(std::string_view name) noex
 template <class Json>
 errc check_claim_type(const Json& v, claim_type type) {
     switch (type) {
-    case claim_type::string: return v.is_string() ? errc{} : errc::claim_wrong_type;
+    case claim_type::string: return json_is_string(v) ? errc{} : errc::claim_wrong_type;
     case claim_type::audience:
-        if (v.is_string()) return errc{};
-        if (!v.is_array()) return errc::claim_wrong_type;
-        for (const auto& e : v)
-            if (!e.is_string()) return errc::claim_wrong_type;
-        return errc{};
+        if (json_is_string(v)) return errc{};
+        if (!json_is_array(v)) return errc::claim_wrong_type;
+        return json_all_of(v, [](const Json& e) { return json_is_string(e); }) ? errc{} : errc::claim_wrong_type;
     case claim_type::numeric_date: {
         auto d = numeric_date_from_json(v);
         if (d) return errc{};

@@ -93,18 +93,19 @@ struct header_facts {
         for (const auto& m : registered_header_members) {
             const Json* v = h.find(m.name);
             if (!v || m.name == "alg" || m.type == header_member_type::names) continue;
-            if (m.type == header_member_type::base64_strings && v->is_array() && v->empty()) f.x5c_empty = true;
+            if (m.type == header_member_type::base64_strings && json_is_array(*v) && json_traits<Json>::size(*v) == 0)
+                f.x5c_empty = true;
             else if (!has_header_member_type(*v, m.type)) f.bad_member = true;
         }
         if (const Json* a = h.find("alg")) {
-            f.alg = a->is_string() ? member_state::valid : member_state::wrong_type;
-            if (a->is_string()) f.set_alg(*h.alg());
+            f.alg = json_is_string(*a) ? member_state::valid : member_state::wrong_type;
+            if (json_is_string(*a)) f.set_alg(*h.alg());
         }
         auto text = [&h](std::string_view name, member_state& state, std::string_view& value) {
             const Json* v = h.find(name);
             if (!v) return;
-            state = v->is_string() ? member_state::valid : member_state::wrong_type;
-            if (v->is_string()) value = v->template get_ref<const typename Json::string_t&>();
+            state = json_is_string(*v) ? member_state::valid : member_state::wrong_type;
+            if (json_is_string(*v)) value = json_string(*v);
         };
         text("kid", f.kid, f.kid_value);
         text("typ", f.typ, f.typ_value);

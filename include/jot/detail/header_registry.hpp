@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "../json_traits.hpp"
+
 namespace jot::detail {
 
 /// The JSON shape a registered header parameter must have.
@@ -65,14 +67,12 @@ inline bool is_padded_base64(std::string_view s) noexcept {
 template <class Json>
 bool has_header_member_type(const Json& v, header_member_type type) {
     switch (type) {
-    case header_member_type::string: return v.is_string();
-    case header_member_type::object: return v.is_object();
+    case header_member_type::string: return json_is_string(v);
+    case header_member_type::object: return json_is_object(v);
     case header_member_type::names: return true;
     case header_member_type::base64_strings:
-        if (!v.is_array() || v.empty()) return false;
-        for (const auto& e : v)
-            if (!e.is_string() || !is_padded_base64(e.template get_ref<const typename Json::string_t&>())) return false;
-        return true;
+        if (!json_is_array(v) || json_traits<Json>::size(v) == 0) return false;
+        return json_all_of(v, [](const Json& e) { return json_is_string(e) && is_padded_base64(json_string(e)); });
     }
     return false;
 }

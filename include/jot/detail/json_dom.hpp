@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Strict JSON into a DOM: UTF-8 checked, one object only, no duplicate members, bounded depth, no exception escapes.
+// parse_object reaches the backend through json_traits; parse_nlohmann_object is the default backend's parser.
 #pragma once
 
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../error.hpp"
+#include "../json_traits.hpp"
 #include "../result.hpp"
 #include "utf8.hpp"
 
@@ -115,11 +117,9 @@ inline bool starts_with_byte_order_mark(std::string_view text) noexcept {
            static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF;
 }
 
-/// Parses `text` as one JSON object under jot's strict rules.
-/// Errors: errc::invalid_utf8, errc::json_invalid, errc::json_byte_order_mark, errc::json_not_object,
-/// errc::json_duplicate_member, errc::json_too_deep. Never throws for bad input.
+/// Parses `text` as one nlohmann JSON object under jot's strict rules (see parse_object).
 template <class Json>
-result<Json> parse_object(std::string_view text, std::size_t max_depth) {
+result<Json> parse_nlohmann_object(std::string_view text, std::size_t max_depth) {
     if (!is_valid_utf8(text)) return errc::invalid_utf8;
     // A raw NUL is never valid JSON (RFC 8259 §7 requires it escaped in strings; it is not whitespace), but
     // nlohmann's lexer reads it as end of input, which would accept `{...}\0<anything>`.
@@ -136,4 +136,14 @@ result<Json> parse_object(std::string_view text, std::size_t max_depth) {
     return root;
 }
 
+/// Parses `text` as one JSON object under jot's strict rules, into the backend's DOM (json_traits<Json>).
+/// Errors: errc::invalid_utf8, errc::json_invalid, errc::json_byte_order_mark, errc::json_not_object,
+/// errc::json_duplicate_member, errc::json_too_deep. Never throws for bad input.
+template <class Json>
+result<Json> parse_object(std::string_view text, std::size_t max_depth) {
+    return json_traits<Json>::parse_object(text, max_depth);
+}
+
 } // namespace jot::detail
+
+#include "../json/nlohmann.hpp" // the default backend is always there

@@ -43,14 +43,10 @@ struct scanned_value {
     std::string_view string;  ///< decoded (escapes resolved); valid while the scanner lives
 };
 
-/// A Json type whose parse_object agrees with json_scanner on every number and string: nlohmann's default
-/// number and string types. Other instantiations take the DOM path.
+/// A Json backend whose numbers and strings json_scanner mirrors (json_traits<Json>::text_reads): nlohmann's
+/// default number and string types, Boost.JSON. Other backends and instantiations take the DOM path.
 template <class Json>
-struct is_scannable_json
-    : std::bool_constant<std::is_same<typename Json::number_integer_t, std::int64_t>::value &&
-                         std::is_same<typename Json::number_unsigned_t, std::uint64_t>::value &&
-                         std::is_same<typename Json::number_float_t, double>::value &&
-                         std::is_same<typename Json::string_t, std::string>::value> {};
+struct is_scannable_json : std::bool_constant<json_traits<Json>::text_reads> {};
 
 /// A LIFO of trivially copyable T that lives on the stack up to N elements and only then allocates.
 template <class T, std::size_t N>

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <type_traits>
 
+#include "../json_traits.hpp"
 #include "utf8.hpp"
 
 namespace jot::detail {
@@ -58,20 +59,80 @@ void write_json_integer(Int v, std::string& out) {
     out.append(buf, static_cast<std::size_t>(r.ptr - buf));
 }
 
-/// True when no number in `v` is infinite or NaN (nlohmann would write those as null).
+/// True when no number in `v` is infinite or NaN (JSON has no such number; nlohmann would write null).
 template <class Json>
 bool json_numbers_finite(const Json& v) {
-    if (v.is_number_float()) return std::isfinite(static_cast<double>(v.template get<typename Json::number_float_t>()));
-    if (v.is_object() || v.is_array())
-        for (const auto& e : v)
-            if (!json_numbers_finite(e)) return false;
-    return true;
+    using traits = json_traits<Json>;
+    switch (traits::kind(v)) {
+    case json_kind::number_float: return std::isfinite(traits::as_double(v));
+    case json_kind::array: return json_all_of(v, [](const Json& e) { return json_numbers_finite(e); });
+    case json_kind::object:
+        return traits::for_each_member(v, [](std::string_view, const Json& e) { return json_numbers_finite(e); });
+    default: return true;
+    }
+}
+
+/// Appends a finite double in its shortest round-trip form, with ".0" when that form would read back as an
+/// integer (so the number keeps its kind).
+inline void write_json_double(double d, std::string& out) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, d);
+    const std::string_view text(buf, static_cast<std::size_t>(r.ptr - buf));
+    out.append(text);
+    if (text.find_first_of(".e") == std::string_view::npos) out.append(".0", 2);
+}
+
+/// Appends `v` as compact JSON text through the backend's adaptor, for any backend: members in the backend's
+/// order, strings as write_json_string writes them, doubles by write_json_double. False when a string is not
+/// UTF-8, a number is not finite, or a value is of json_kind::other.
+template <class Json>
+bool write_json_by_kind(const Json& v, std::string& out) {
+    using traits = json_traits<Json>;
+    switch (traits::kind(v)) {
+    case json_kind::object: {
+        out.push_back('{');
+        bool first = true;
+        const bool ok = traits::for_each_member(v, [&](std::string_view name, const Json& e) {
+            if (!first) out.push_back(',');
+            first = false;
+            if (!write_json_string(name, out)) return false;
+            out.push_back(':');
+            return write_json_by_kind(e, out);
+        });
+        out.push_back('}');
+        return ok;
+    }
+    case json_kind::array: {
+        out.push_back('[');
+        bool first = true;
+        const bool ok = json_all_of(v, [&](const Json& e) {
+            if (!first) out.push_back(',');
+            first = false;
+            return write_json_by_kind(e, out);
+        });
+        out.push_back(']');
+        return ok;
+    }
+    case json_kind::string: return write_json_string(traits::as_string(v), out);
+    case json_kind::boolean: out.append(traits::as_bool(v) ? "true" : "false"); return true;
+    case json_kind::null: out.append("null", 4); return true;
+    case json_kind::number_integer: write_json_integer(traits::as_integer(v), out); return true;
+    case json_kind::number_unsigned: write_json_integer(traits::as_unsigned(v), out); return true;
+    case json_kind::number_float: {
+        const double d = traits::as_double(v);
+        if (!std::isfinite(d)) return false;
+        write_json_double(d, out);
+        return true;
+    }
+    case json_kind::other: return false;
+    }
+    return false;
 }
 
 /// Appends `v` as compact JSON text, exactly as v.dump() would; false when a string (or a member name) is
 /// not UTF-8, which dump() would throw for. Recursion depth is the value's own depth, built by the caller.
 template <class Json>
-bool write_json(const Json& v, std::string& out) {
+bool write_nlohmann_json(const Json& v, std::string& out) {
     switch (v.type()) {
     case Json::value_t::object: {
         out.push_back('{');
@@ -81,7 +142,7 @@ bool write_json(const Json& v, std::string& out) {
             first = false;
             if (!write_json_string(it.key(), out)) return false;
             out.push_back(':');
-            if (!write_json(it.value(), out)) return false;
+            if (!write_nlohmann_json(it.value(), out)) return false;
         }
         out.push_back('}');
         return true;
@@ -92,7 +153,7 @@ bool write_json(const Json& v, std::string& out) {
         for (const auto& e : v) {
             if (!first) out.push_back(',');
             first = false;
-            if (!write_json(e, out)) return false;
+            if (!write_nlohmann_json(e, out)) return false;
         }
         out.push_back(']');
         return true;
@@ -118,6 +179,12 @@ bool write_json(const Json& v, std::string& out) {
         out.append(v.dump());
         return true;
     }
+}
+
+/// Appends `v` as compact JSON text through its backend (json_traits<Json>::write).
+template <class Json>
+bool write_json(const Json& v, std::string& out) {
+    return json_traits<Json>::write(v, out);
 }
 
 } // namespace jot::detail

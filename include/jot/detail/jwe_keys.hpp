@@ -178,12 +178,9 @@ inline result<jwe_key_data> asymmetric_key_data(key_management alg, pkey_ptr pke
 /// errc::key_algorithm_mismatch (another curve than `expect`), errc::key_not_private, errc::crypto_failure.
 template <class Json>
 result<pkey_ptr> ecdh_pkey_from_jwk(const Json& jwk, jwk::part which, const ecdh_curve* expect) {
-    const Json* kty = find_member(jwk, "kty");
-    const Json* crv = find_member(jwk, "crv");
-    if (!kty || !kty->is_string() || !crv || !crv->is_string()) return errc::key_invalid;
-    const auto& kty_s = kty->template get_ref<const typename Json::string_t&>();
-    const auto& crv_s = crv->template get_ref<const typename Json::string_t&>();
-    const ecdh_curve* c = find_ecdh_curve(std::string_view(crv_s.data(), crv_s.size()));
+    std::string_view kty_s, crv_s;
+    if (!find_string_member(jwk, "kty", kty_s) || !find_string_member(jwk, "crv", crv_s)) return errc::key_invalid;
+    const ecdh_curve* c = find_ecdh_curve(crv_s);
     if (!c || kty_s != (c->okp ? "OKP" : "EC")) return errc::key_invalid;
     if (expect && c != expect) return errc::key_algorithm_mismatch;
     // jwk_pkey's readers take a curve of their own table; X25519 is not in it (no JWS algorithm uses it).

@@ -52,11 +52,10 @@ inline bool is_ecdh_only_curve(std::string_view crv) noexcept { return crv == "X
 /// Reads "kty". Errors: errc::key_invalid (absent, not a string, or not a registered type jot knows).
 template <class Json>
 result<key_type> read_key_type(const Json& jwk) {
-    const Json* v = find_member(jwk, "kty");
-    if (!v || !v->is_string()) return errc::key_invalid;
-    const auto& s = v->template get_ref<const typename Json::string_t&>();
+    std::string_view s;
+    if (!find_string_member(jwk, "kty", s)) return errc::key_invalid;
     for (key_type t : {key_type::ec, key_type::rsa, key_type::okp, key_type::oct})
-        if (std::string_view(s.data(), s.size()) == jwk_name(t)) return t;
+        if (s == jwk_name(t)) return t;
     return errc::key_invalid;
 }
 
@@ -64,10 +63,8 @@ result<key_type> read_key_type(const Json& jwk) {
 /// errc::key_algorithm_mismatch (X25519/X448: key agreement curves, RFC 8037 §3.2).
 template <class Json>
 result<const curve*> read_curve(const Json& jwk, key_type kty) {
-    const Json* v = find_member(jwk, "crv");
-    if (!v || !v->is_string()) return errc::key_invalid;
-    const auto& s = v->template get_ref<const typename Json::string_t&>();
-    const std::string_view name(s.data(), s.size());
+    std::string_view name;
+    if (!find_string_member(jwk, "crv", name)) return errc::key_invalid;
     if (const curve* c = find_curve(kty, name)) return c;
     if (kty == key_type::okp && is_ecdh_only_curve(name)) return errc::key_algorithm_mismatch;
     return errc::key_invalid;
@@ -110,12 +107,11 @@ private:
 /// `max_octets` once decoded (checked before decoding, so a huge member costs nothing).
 template <class Json>
 result<octets> read_octets(const Json& jwk, std::string_view name, std::size_t max_octets) {
-    const Json* v = find_member(jwk, name);
-    if (!v || !v->is_string()) return errc::key_invalid;
-    const auto& s = v->template get_ref<const typename Json::string_t&>();
+    std::string_view s;
+    if (!find_string_member(jwk, name, s)) return errc::key_invalid;
     if (s.empty() || s.size() % 4 == 1 || base64url::decoded_size(s.size()) > max_octets) return errc::key_invalid;
     octets out(base64url::decoded_size(s.size()));
-    if (!base64url::decode_into(std::string_view(s.data(), s.size()), out.data())) return errc::key_invalid;
+    if (!base64url::decode_into(s, out.data())) return errc::key_invalid;
     return out;
 }
 
@@ -338,7 +334,7 @@ result<pkey_ptr> okp_from_jwk(const Json& jwk, const curve& c, part which) {
 /// errc::key_algorithm_mismatch ("kty":"oct", or an X25519/X448 key), errc::key_not_private, errc::crypto_failure.
 template <class Json>
 result<pkey_ptr> pkey_from_jwk(const Json& jwk, part which) {
-    if (!jwk.is_object()) return errc::key_invalid;
+    if (!json_is_object(jwk)) return errc::key_invalid;
     auto kty = read_key_type(jwk);
     if (!kty) return kty.error();
     switch (*kty) {
@@ -386,11 +382,9 @@ template <class Json>
 result<void> check_x5c(const Json& jwk, const EVP_PKEY* key) {
     const Json* v = find_member(jwk, "x5c");
     if (!v) return {};
-    if (!v->is_array() || v->empty()) return errc::key_invalid;
-    for (const auto& cert : *v)
-        if (!cert.is_string()) return errc::key_invalid;
-    const auto& first = (*v)[0].template get_ref<const typename Json::string_t&>();
-    auto der = decode_base64_standard(std::string_view(first.data(), first.size()));
+    if (!json_is_array(*v) || json_traits<Json>::size(*v) == 0) return errc::key_invalid;
+    if (!json_all_of(*v, [](const Json& cert) { return json_is_string(cert); })) return errc::key_invalid;
+    auto der = decode_base64_standard(json_string(json_traits<Json>::at(*v, 0)));
     if (!der) return der.error();
     openssl_error_scope scope;
     pkey_ptr cert_key = pkey_from_certificate_der(bytes_view(der->data(), der->size()));
