@@ -28,7 +28,7 @@ if(TARGET jot_http)
 endif()
 # --- end jot::http
 
-# --- jot::boost_json: its own export set, loaded by jotConfig.cmake for find_package(jot COMPONENTS boost_json).
+# --- jot::boost_json: its own export set, which jotConfig.cmake loads only when the component boost_json is asked for.
 if(TARGET jot_boost_json)
     install(TARGETS jot_boost_json EXPORT jotBoostJsonTargets)
     install(EXPORT jotBoostJsonTargets NAMESPACE jot:: DESTINATION "${JOT_INSTALL_CMAKEDIR}")

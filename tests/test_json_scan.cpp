@@ -403,11 +403,11 @@ TEST_CASE("the builder writes the header and payload text dump() writes", "[json
             REQUIRE(decode_part(t, 1) == b.claims().json().dump());
         }
     }
-    // ordered_json keeps insertion order in the header too: alg, typ, kid.
+    // ordered_json keeps insertion order in the header too: alg, kid, typ, as the builder adds them.
     const auto ot = jot::basic_builder<nlohmann::ordered_json>().subject("s").sign(with_kid).value();
     nlohmann::ordered_json oh;
     oh["alg"] = "HS256";
-    oh["typ"] = "JWT";
     oh["kid"] = std::string(with_kid.key_id());
+    oh["typ"] = "JWT";
     REQUIRE(decode_part(ot, 0) == oh.dump());
 }

@@ -56,6 +56,7 @@ set(port_of_nlohmann_json nlohmann-json)
 set(port_of_Catch2 catch2)
 set(port_of_benchmark benchmark)
 set(port_of_CLI11 cli11)
+set(port_of_boost_json boost-json)
 set(port_of_Threads "")  # the system's threads library, not a vcpkg port
 set(port_of_PkgConfig "")  # a host tool (pkgconf); the examples that use it look for cpp-httplib and hiredis
 # (The consumer projects under tests/consumers look for jot itself and are left out.)
