@@ -18,6 +18,7 @@
 #include <jot/jot.hpp>
 
 #include "catch.hpp"
+#include "json_backends.hpp"
 #include "test_support.hpp"
 
 using jot::errc;
@@ -26,34 +27,13 @@ using jot_test::error_of;
 
 namespace {
 
-/// What a test needs from each backend besides jot: the library's own parser (so the values under test are
-/// the ones a user of that library holds) and a name.
-template <class Json>
-struct backend;
-
-template <>
-struct backend<nlohmann::json> {
-    static nlohmann::json parse(std::string_view text) { return nlohmann::json::parse(text); }
-};
-
-template <>
-struct backend<boost::json::value> {
-    static boost::json::value parse(std::string_view text) {
-        return boost::json::parse(boost::json::string_view(text.data(), text.size()));
-    }
-};
-
 template <class Json>
 Json parse(std::string_view text) {
-    return backend<Json>::parse(text);
+    return jot_test::parse_as<Json>(text);
 }
-
-/// A value of either backend, as nlohmann::json (through jot's writer for that backend), to compare backends.
 template <class Json>
 nlohmann::json as_nlohmann(const Json& v) {
-    std::string text;
-    REQUIRE(jot::detail::write_json(v, text));
-    return nlohmann::json::parse(text);
+    return jot_test::to_nlohmann(v);
 }
 
 template <class Json>
@@ -85,8 +65,6 @@ tenant tag_invoke(boost::json::value_to_tag<tenant>, const boost::json::value& v
     return tenant{std::string(o.at("id").as_string()), static_cast<int>(o.at("level").as_int64())};
 }
 } // namespace tenant_ns
-
-#define JOT_BACKENDS nlohmann::json, boost::json::value
 
 TEMPLATE_TEST_CASE("json backend: the adaptor concept is met", "[json_backend]", JOT_BACKENDS) {
     using traits = jot::json_traits<TestType>;
