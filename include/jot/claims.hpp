@@ -138,7 +138,8 @@ public:
     /// Any claim as a T: std::string, std::string_view (pointing into this claim set), bool, an integer
     /// (range-checked, never truncated), a floating-point number, numeric_date, std::vector<std::string>,
     /// the Json type itself, or a caller's own type read by the backend's own conversion (nlohmann's
-    /// from_json, Boost.JSON's value_to; a throw from it is claim_wrong_type). Errors: claim_missing, claim_wrong_type, numeric_date_out_of_range.
+    /// from_json, Boost.JSON's value_to; a throw from it is claim_wrong_type).
+    /// Errors: claim_missing, claim_wrong_type, numeric_date_out_of_range.
     template <class T>
     result<T> get(std::string_view name) const {
         if constexpr (detail::reads_from_text<T>::value) {

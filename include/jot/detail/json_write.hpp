@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// JSON written straight into an output buffer, byte for byte what nlohmann's dump() writes, without a DOM copy.
+// JSON written straight into an output buffer: for nlohmann/json byte for byte what dump() writes, for any other
+// backend by the value kinds its adaptor reports (json_traits.hpp).
 #pragma once
 
 #include <charconv>
