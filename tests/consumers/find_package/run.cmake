@@ -29,6 +29,12 @@ jot_check("the moved consumer found jot in the moved prefix (${jot_dir})"
           jot_dir STREQUAL "jot_DIR:PATH=${moved}/share/cmake/jot")
 jot_build("moved prefix" "${work}/consumer-moved")
 jot_run_consumer("moved prefix" "${work}/consumer-moved")
+# jot::boost_json, when Boost.JSON was found at install time: its consumer signs and verifies through Boost.JSON.
+if(EXISTS "${moved}/share/cmake/jot/jotBoostJsonTargets.cmake")
+    set(exe "${work}/consumer-moved/bin/consumer_boost_json${CMAKE_EXECUTABLE_SUFFIX}")
+    jot_check("moved prefix: the jot::boost_json consumer was built" EXISTS "${exe}")
+    jot_run("moved prefix: run the jot::boost_json consumer" COMMAND "${exe}")
+endif()
 
 # The version file must refuse a request it cannot satisfy; the config must refuse unknown components.
 math(EXPR next_major "${JOT_VERSION_MAJOR} + 1")
