@@ -97,8 +97,18 @@ TEMPLATE_TEST_CASE("json backend: the adaptor concept is met", "[json_backend]",
     CHECK(traits::as_string(*traits::find(o, "a")) == "replaced");
     CHECK(traits::erase_member(o, "a"));
     CHECK_FALSE(traits::erase_member(o, "a"));
+    // JSON equality (expect_claim): numbers by value whatever their kinds, objects whatever their member order.
     CHECK(traits::equal(traits::make_unsigned(7), traits::make_integer(7)));
+    CHECK(traits::equal(traits::make_double(7.0), traits::make_integer(7)));
+    CHECK(traits::equal(traits::make_unsigned(7), traits::make_double(7.0)));
+    CHECK_FALSE(traits::equal(traits::make_double(7.5), traits::make_integer(7)));
+    CHECK_FALSE(traits::equal(traits::make_integer(-1), traits::make_unsigned(18446744073709551615u)));
     CHECK_FALSE(traits::equal(traits::make_string("7"), traits::make_integer(7)));
+    CHECK(traits::equal(parse<TestType>(R"({"a":[1,{"b":null}],"c":true})"),
+                        parse<TestType>(R"({"c":true,"a":[1.0,{"b":null}]})")));
+    CHECK_FALSE(traits::equal(parse<TestType>(R"({"a":[1,2]})"), parse<TestType>(R"({"a":[2,1]})")));
+    CHECK_FALSE(traits::equal(parse<TestType>(R"({"a":1})"), parse<TestType>(R"({"a":1,"b":1})")));
+    CHECK_FALSE(traits::equal(parse<TestType>(R"({"a":1,"b":1})"), parse<TestType>(R"({"a":1})")));
 }
 
 TEMPLATE_TEST_CASE("json backend: claims read the same from a DOM", "[json_backend][claims]", JOT_BACKENDS) {

@@ -51,7 +51,10 @@ enum class json_kind : unsigned char {
 ///   void set_member(o, std::string_view name, Json value)   inserts or replaces an object's member
 ///   bool erase_member(o, std::string_view name)             true when there was one
 ///   void push_back(o, Json value)                           appends to an array
-///   bool equal(v, v2)                                       JSON equality (expect_claim)
+///   bool equal(v, v2)                                       JSON equality (expect_claim): numbers equal by
+///                                                           value whatever their kinds (3 == 3.0), objects
+///                                                           whatever their member order;
+///                                                           detail::json_equal_by_kind gives it
 ///   result<Json> parse_object(std::string_view text, std::size_t max_depth)
 ///       one JSON object under jot's strict rules (see detail::parse_object), never throwing for bad input;
 ///       detail::parse_object_by_scan gives any backend those rules exactly

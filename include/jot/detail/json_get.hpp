@@ -15,7 +15,6 @@
 #include "../json_traits.hpp"
 #include "../numeric_date.hpp"
 #include "../result.hpp"
-#include "json_dom.hpp"
 
 namespace jot {
 namespace detail {
@@ -57,6 +56,55 @@ Json numeric_date_to_json(numeric_date t) {
     const auto us = t.time_since_epoch().count();
     if (us % 1000000 == 0) return json_traits<Json>::make_integer(static_cast<std::int64_t>(us / 1000000));
     return json_traits<Json>::make_double(static_cast<double>(us) / 1e6);
+}
+
+/// JSON equality through the adaptor: numbers are equal when their values are, whatever their kinds (3, 3u and
+/// 3.0 alike; -1 never equals an unsigned); objects compare member by member whatever their order, arrays in
+/// order.
+template <class Json>
+bool json_equal_by_kind(const Json& a, const Json& b) {
+    using traits = json_traits<Json>;
+    const json_kind ka = traits::kind(a), kb = traits::kind(b);
+    auto number = [](json_kind k) {
+        return k == json_kind::number_unsigned || k == json_kind::number_integer || k == json_kind::number_float;
+    };
+    if (number(ka) && number(kb)) {
+        if (ka == json_kind::number_float || kb == json_kind::number_float) {
+            auto as_double = [](const Json& v, json_kind k) {
+                return k == json_kind::number_float      ? traits::as_double(v)
+                       : k == json_kind::number_unsigned ? static_cast<double>(traits::as_unsigned(v))
+                                                         : static_cast<double>(traits::as_integer(v));
+            };
+            return as_double(a, ka) == as_double(b, kb);
+        }
+        if (ka == json_kind::number_unsigned && kb == json_kind::number_unsigned)
+            return traits::as_unsigned(a) == traits::as_unsigned(b);
+        if (ka == json_kind::number_integer && kb == json_kind::number_integer)
+            return traits::as_integer(a) == traits::as_integer(b);
+        const std::uint64_t u = ka == json_kind::number_unsigned ? traits::as_unsigned(a) : traits::as_unsigned(b);
+        const std::int64_t i = ka == json_kind::number_integer ? traits::as_integer(a) : traits::as_integer(b);
+        return i >= 0 && static_cast<std::uint64_t>(i) == u;
+    }
+    if (ka != kb) return false;
+    switch (ka) {
+    case json_kind::null: return true;
+    case json_kind::boolean: return traits::as_bool(a) == traits::as_bool(b);
+    case json_kind::string: return traits::as_string(a) == traits::as_string(b);
+    case json_kind::array: {
+        const std::size_t n = traits::size(a);
+        if (traits::size(b) != n) return false;
+        for (std::size_t i = 0; i < n; ++i)
+            if (!json_equal_by_kind(traits::at(a, i), traits::at(b, i))) return false;
+        return true;
+    }
+    case json_kind::object:
+        return traits::size(a) == traits::size(b) &&
+               traits::for_each_member(a, [&b](std::string_view name, const Json& v) {
+                   const Json* w = traits::find(b, name);
+                   return w && json_equal_by_kind(v, *w);
+               });
+    default: return false;
+    }
 }
 
 template <class T>
@@ -125,3 +173,5 @@ result<T> json_as(const Json& v, errc wrong_type) {
 
 } // namespace detail
 } // namespace jot
+
+#include "json_dom.hpp" // the default backend's adaptor, after what it uses from here

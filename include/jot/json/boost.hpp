@@ -17,6 +17,7 @@
 #include "../claims.hpp"
 #include "../dangerous.hpp"
 #include "../detail/json_build.hpp"
+#include "../detail/json_get.hpp"
 #include "../detail/json_write.hpp"
 #include "../header.hpp"
 #include "../json_traits.hpp"
@@ -91,7 +92,8 @@ struct json_traits<boost::json::value> {
     static void set_member(value& obj, std::string_view name, value v) { obj.get_object()[key(name)] = std::move(v); }
     static bool erase_member(value& obj, std::string_view name) { return obj.get_object().erase(key(name)) > 0; }
     static void push_back(value& arr, value v) { arr.get_array().push_back(std::move(v)); }
-    static bool equal(const value& a, const value& b) noexcept { return a == b; }
+    /// jot's JSON equality (Boost's own == says int64 3 differs from double 3.0).
+    static bool equal(const value& a, const value& b) { return detail::json_equal_by_kind(a, b); }
 
     static result<value> parse_object(std::string_view text, std::size_t max_depth) {
         return detail::parse_object_by_scan<value>(text, max_depth);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../detail/json_dom.hpp"
+#include "../detail/json_get.hpp"
 #include "../detail/json_write.hpp"
 #include "../json_traits.hpp"
 #include "../result.hpp"
@@ -87,7 +88,9 @@ struct json_traits<Json, std::enable_if_t<nlohmann::detail::is_basic_json<Json>:
         return obj.erase(string_t(name.data(), name.size())) > 0;
     }
     static void push_back(Json& arr, Json value) { arr.push_back(std::move(value)); }
-    static bool equal(const Json& a, const Json& b) noexcept { return a == b; }
+    /// jot's JSON equality, not nlohmann's ==, which says -1 equals 18446744073709551615u (it casts one side)
+    /// and, for ordered_json, that member order matters.
+    static bool equal(const Json& a, const Json& b) { return detail::json_equal_by_kind(a, b); }
 
     static result<Json> parse_object(std::string_view text, std::size_t max_depth) {
         return detail::parse_nlohmann_object<Json>(text, max_depth);
