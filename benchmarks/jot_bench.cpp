@@ -11,6 +11,13 @@
 #include "bench_common.hpp"
 #include "bench_revocation.hpp"
 
+#if defined(JOT_BENCH_HAVE_BOOST_JSON)
+namespace jot_bench {
+/// jot over Boost.JSON (bench_boost_json.cpp): rows jot-boost/<ALG>/<op>, self-checked against the jot rows.
+void register_boost_json();
+} // namespace jot_bench
+#endif
+
 int main(int argc, char** argv) {
     // The hook is installed before main() (tests/support/alloc_counter.cpp); once OpenSSL has allocated, it
     // refuses new memory functions.
@@ -32,6 +39,9 @@ int main(int argc, char** argv) {
     // Revocation: no store next to jot::memory_jti_store (Redis is jot_bench_redis's, which needs a server).
     jot_bench::register_revocation("none", nullptr);
     jot_bench::register_revocation("memory", std::make_shared<jot::memory_jti_store>());
+#if defined(JOT_BENCH_HAVE_BOOST_JSON)
+    jot_bench::register_boost_json(); // reads peer_cases(), filled above; jot code, so its self-checks count
+#endif
     if (jot_bench::setup_failed()) return 1;
 #if defined(JOT_BENCH_HAVE_CPP_JWT)
     jot_bench::register_cpp_jwt();
