@@ -246,7 +246,8 @@ TEMPLATE_TEST_CASE("builder nested custom claims round trip exactly", "[builder]
     };
     const TestType backend_ctx = jot_test::to_backend<TestType>(ctx);
     const auto t = decode<TestType>(
-        jot::basic_builder<TestType>().claim("ctx", backend_ctx).claim("n", 18446744073709551615ull).sign(hs256()).value());
+        jot::basic_builder<TestType>().claim("ctx", backend_ctx).claim("n", 18446744073709551615ull).sign(hs256())
+            .value());
     const TestType* got = t.claims.find("ctx");
     REQUIRE(got);
     REQUIRE(*got == backend_ctx);
@@ -297,7 +298,10 @@ TEMPLATE_TEST_CASE("builder refuses a registered header member of the wrong type
     const auto key = jot::hmac_key::create(jot::algorithm::hs256, std::string(32, 's')).value();
     using jot::errc;
     CHECK(builder().header_member("x5c", "QUJD").sign(key).error() == errc::header_member_wrong_type);
-    CHECK(builder().header_member("x5c", jot_test::to_backend<TestType>(nlohmann::json::array({"QU-D"}))).sign(key).error() ==
+    CHECK(builder()
+              .header_member("x5c", jot_test::to_backend<TestType>(nlohmann::json::array({"QU-D"})))
+              .sign(key)
+              .error() ==
           errc::header_member_wrong_type);
     CHECK(builder().header_member("jwk", "k").sign(key).error() == errc::header_member_wrong_type);
     CHECK(builder().header_member("typ", 1).sign(key).error() == errc::header_member_wrong_type);
