@@ -35,7 +35,7 @@ enum class json_kind : unsigned char {
 ///     jot::boost_json::verifier, ::builder, ::claims and the rest.
 ///
 /// Another library takes a specialisation of json_traits with these static members (`v` a const Json&, `o` a
-/// Json&; every function but the two conversions may not throw except std::bad_alloc):
+/// Json&). None may throw anything but std::bad_alloc, except `to`, whose throw jot catches:
 ///
 ///   json_kind kind(v)                        the value's kind
 ///   bool as_bool(v)                          the value, when kind(v) is boolean (and so on for each kind)
